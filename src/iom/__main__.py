@@ -1,0 +1,3 @@
+from iom.cli import main
+
+main()

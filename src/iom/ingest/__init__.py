@@ -1,0 +1,1 @@
+"""Getting person records in: reading feeds, checking each record, keeping bad ones aside."""

@@ -1,0 +1,41 @@
+"""Check raw person records one by one: good ones become `Person`s, bad ones keep their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from iom.ingest.json_records import RawRecord
+from iom.rules import Catalogue, Person, RecordError
+from iom.rules.records import build_person, check_person, person_label
+
+
+@dataclass(frozen=True)
+class CheckedRecord:
+    position: str
+    person: Person | None
+    errors: list[RecordError] = field(default_factory=list)
+
+
+def check_records(records: Iterable[RawRecord], catalogue: Catalogue) -> Iterator[CheckedRecord]:
+    """In input order. A person id seen earlier in the same file is an error on the later record."""
+    first_seen: dict[str, str] = {}
+    for record in records:
+        who = person_label(record.data, record.position)
+        if record.problem is not None:
+            yield CheckedRecord(
+                record.position, None, [RecordError(record.position, "", record.problem)]
+            )
+            continue
+        errors = check_person(record.data, catalogue, record.position)
+        if not errors and who in first_seen:
+            errors = [
+                RecordError(
+                    who, "id", f"{who!r} appears more than once (first at {first_seen[who]})"
+                )
+            ]
+        if errors:
+            yield CheckedRecord(record.position, None, errors)
+            continue
+        first_seen[who] = record.position
+        yield CheckedRecord(record.position, build_person(record.data))

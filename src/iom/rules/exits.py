@@ -1,0 +1,229 @@
+"""Staying on and leaving the scheme (rules contract, section 5), as pure functions.
+
+Case management calls these with a member's join date, history and custody; each answer carries
+its reasons so the panel paper can show why a member is due a notice, a review or a referral.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from iom.rules.dates import Duration, days, nth_birthday
+from iom.rules.model import Conviction, CustodyPeriod, Reason
+from iom.rules.windows import days_held, merged_custody
+
+
+@dataclass(frozen=True)
+class ExitSchedule:
+    """When a member is told deselection is being considered, and when the review falls due."""
+
+    counting_from: date
+    notice_on: date
+    review_on: date
+    notice_due: bool
+    review_due: bool
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CustodyReview:
+    expected_release: date
+    days_left: int
+    propose_deselection: bool
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A membership event a rule raises: END_MEMBERSHIP, REFER_FOR_CONSIDERATION, REFER_TO_ADULT_SCHEME."""
+
+    action: str | None
+    effective_on: date | None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def offence_day(conviction: Conviction) -> date:
+    """When the offence happened; the conviction date stands in where the offence date is unknown."""
+    return conviction.offence_date or conviction.conviction_date
+
+
+def liberty_after(
+    start: date, length: Duration, custody: Iterable[CustodyPeriod], as_of: date
+) -> date:
+    """The day on which `length` of time at liberty since `start` is complete (custody known up to as_of)."""
+    spans = merged_custody(custody, as_of)
+    base = length.after(start)
+    end = base
+    while True:
+        new_end = base + days(days_held(spans, start, end))
+        if new_end == end:
+            return end
+        end = new_end
+
+
+def exit_schedule(
+    joined_on: date,
+    convictions: Iterable[Conviction],
+    as_of: date,
+    notice_after: Duration,
+    review_after: Duration,
+    custody: Iterable[CustodyPeriod] = (),
+) -> ExitSchedule:
+    """Notice at `notice_after`, review at `review_after`, at liberty with no new offence.
+
+    Counting starts on the join date or the last offence, whichever is later. Offences are
+    dated by `offence_date`; only those on or before `as_of` are known.
+    """
+    known = [c for c in convictions if offence_day(c) <= as_of and c.conviction_date <= as_of]
+    last = max(known, key=lambda c: (offence_day(c), c.id), default=None)
+    counting_from = joined_on
+    basis = f"joined on {joined_on.isoformat()}"
+    if last is not None and offence_day(last) > joined_on:
+        counting_from = offence_day(last)
+        basis = f"last offence {last.id} on {counting_from.isoformat()}"
+    custody = list(custody)
+    notice_on = liberty_after(counting_from, notice_after, custody, as_of)
+    review_on = liberty_after(counting_from, review_after, custody, as_of)
+    evidence = {
+        "counting_from": counting_from.isoformat(),
+        "basis": basis,
+        "notice_on": notice_on.isoformat(),
+        "review_on": review_on.isoformat(),
+        "last_offence": None if last is None else last.id,
+    }
+    reasons = [
+        Reason(
+            "EXIT_SCHEDULE",
+            f"Counting from {basis}: tell the member deselection is being considered on "
+            f"{notice_on.isoformat()}; review for deselection on {review_on.isoformat()} if there is "
+            "no new offence. Deselection is a panel decision and needs police intelligence not to "
+            "support staying on.",
+            evidence,
+        )
+    ]
+    return ExitSchedule(
+        counting_from, notice_on, review_on, as_of >= notice_on, as_of >= review_on, reasons
+    )
+
+
+def remand_credit(sentence: CustodyPeriod, custody: Iterable[CustodyPeriod]) -> int:
+    """Days on remand in the unbroken run of remand that leads up to the sentence's start."""
+    remand = [p for p in custody if p.kind == "remand" and p.start < sentence.start]
+    spans = merged_custody(remand, sentence.start)
+    credit, cursor = 0, sentence.start
+    for start, end in reversed(spans):
+        if end != cursor:
+            break
+        credit += (end - start).days
+        cursor = start
+    return credit
+
+
+def custody_review(
+    sentence: CustodyPeriod,
+    today: date,
+    deselect_over: Duration,
+    release_point: float,
+    remand_days: int = 0,
+) -> CustodyReview:
+    """Expected release = start + release point of the term - remand; propose deselection past the limit."""
+    if sentence.sentence_days is None:
+        raise ValueError("a custody review needs the term imposed (sentence_days)")
+    served_days = math.floor(sentence.sentence_days * release_point)
+    expected = sentence.start + days(served_days - remand_days)
+    limit = deselect_over.after(today)
+    propose = expected > limit
+    days_left = (expected - today).days
+    text = (
+        f"Expected release {expected.isoformat()} ({days_left} days from {today.isoformat()}): "
+        f"{served_days} days of a {sentence.sentence_days}-day term less {remand_days} days on remand. "
+    )
+    text += (
+        f"More than {deselect_over.describe()} left: propose deselection."
+        if propose
+        else f"Not more than {deselect_over.describe()} left: stays on the scheme."
+    )
+    evidence = {
+        "sentence_start": sentence.start.isoformat(),
+        "sentence_days": sentence.sentence_days,
+        "release_point": release_point,
+        "remand_days": remand_days,
+        "expected_release": expected.isoformat(),
+        "limit": limit.isoformat(),
+    }
+    code = "CUSTODY_PROPOSE_DESELECTION" if propose else "CUSTODY_STAYS_ON"
+    return CustodyReview(expected, days_left, propose, [Reason(code, text, evidence)])
+
+
+def transferred_out(on: date) -> Trigger:
+    """Supervision transferred out of the area ends membership."""
+    return Trigger(
+        "END_MEMBERSHIP",
+        on,
+        [
+            Reason(
+                "TRANSFERRED_OUT",
+                "Supervision transferred out of the area: membership ends.",
+                {"transferred_on": on.isoformat()},
+            )
+        ],
+    )
+
+
+def arrived(on: date, previous_scheme: str | None) -> Trigger:
+    """A person arriving who was on PPO or IOM elsewhere is referred automatically."""
+    if previous_scheme in ("PPO", "IOM"):
+        return Trigger(
+            "REFER_FOR_CONSIDERATION",
+            on,
+            [
+                Reason(
+                    "TRANSFERRED_IN",
+                    f"Arrived from another area where they were on {previous_scheme}: referred for consideration.",
+                    {"arrived_on": on.isoformat(), "previous_scheme": previous_scheme},
+                )
+            ],
+        )
+    return Trigger(None, None, [])
+
+
+def adult_referral(
+    date_of_birth: date, as_of: date, adult_age: int, moved_to_adult_services_on: date | None = None
+) -> Trigger:
+    """A young nominal is referred for adult consideration at 18 or on moving to adult services."""
+    adult_on = nth_birthday(date_of_birth, adult_age)
+    moved = moved_to_adult_services_on is not None and moved_to_adult_services_on <= as_of
+    due_on = min(adult_on, moved_to_adult_services_on) if moved_to_adult_services_on else adult_on
+    evidence = {
+        "turns_adult_on": adult_on.isoformat(),
+        "moved_to_adult_services_on": None
+        if moved_to_adult_services_on is None
+        else moved_to_adult_services_on.isoformat(),
+    }
+    if as_of >= adult_on or moved:
+        why = "moved to adult services" if moved and due_on < adult_on else f"turned {adult_age}"
+        return Trigger(
+            "REFER_TO_ADULT_SCHEME",
+            due_on,
+            [
+                Reason(
+                    "ADULT_REFERRAL_DUE",
+                    f"Refer for adult consideration: {why} on {due_on.isoformat()}.",
+                    evidence,
+                )
+            ],
+        )
+    return Trigger(
+        None,
+        due_on,
+        [
+            Reason(
+                "ADULT_REFERRAL_LATER",
+                f"Refer for adult consideration on {due_on.isoformat()}.",
+                evidence,
+            )
+        ],
+    )
