@@ -85,3 +85,11 @@ def nth_birthday(born: date, age: int) -> date:
 def is_under(age: int, born: date, on: date) -> bool:
     """True when the person has not reached `age` on `on`; a birthday falling on `on` counts as reached."""
     return on < nth_birthday(born, age)
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def epoch_days(day: date) -> int:
+    """Whole days since 1970-01-01: how the batch screen does its date arithmetic."""
+    return (day - EPOCH).days

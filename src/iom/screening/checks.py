@@ -1,0 +1,224 @@
+"""Check the raw tables in SQL: bad rows go to `rejects`, the rest are read through typed views.
+
+Every reject names the file, line, person, field and what is wrong, in the words the rules core
+uses for the same problem. A person with any rejected row (their own, or one of their
+convictions or custody spells) is held back whole: screening them on part of their record could
+give a wrong answer. Checks follow the column types: a Parquet DATE column needs no date check,
+a CSV text column does.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from iom.rules.parameters import NEEDS
+
+DATE_PATTERN = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+
+
+class Columns:
+    """The types of one raw table's columns, and SQL fragments that depend on them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.table = table
+        self.types = {
+            name: kind for name, kind, *_ in con.execute(f"DESCRIBE raw_{table}").fetchall()
+        }
+
+    def text(self, column: str) -> bool:
+        return self.types[column] == "VARCHAR"
+
+    def bad_date(self, column: str, required: bool) -> str | None:
+        col = f'"{column}"'
+        if self.types[column] == "DATE":
+            return f"{col} IS NULL" if required else None
+        good = f"(regexp_full_match({col}::VARCHAR, {DATE_PATTERN}) AND TRY_CAST({col}::VARCHAR AS DATE) IS NOT NULL)"
+        return (
+            f"({col} IS NULL OR NOT {good})" if required else f"({col} IS NOT NULL AND NOT {good})"
+        )
+
+    def bad_bool(self, column: str) -> str | None:
+        if self.types[column] == "BOOLEAN":
+            return None
+        return f'("{column}" IS NOT NULL AND TRY_CAST("{column}"::VARCHAR AS BOOLEAN) IS NULL)'
+
+    def as_date(self, column: str) -> str:
+        return (
+            f'"{column}"'
+            if self.types[column] == "DATE"
+            else f'TRY_CAST("{column}"::VARCHAR AS DATE)'
+        )
+
+    def as_bool(self, column: str) -> str:
+        col = (
+            f'"{column}"'
+            if self.types[column] == "BOOLEAN"
+            else f'TRY_CAST("{column}"::VARCHAR AS BOOLEAN)'
+        )
+        return f"coalesce({col}, false)"
+
+    def as_days(self, column: str) -> str:
+        """A date column as whole days since 1970-01-01."""
+        return f"({self.as_date(column)} - DATE '1970-01-01')::INTEGER"
+
+
+def missing(column: str) -> str:
+    return f'("{column}" IS NULL OR trim("{column}"::VARCHAR) = \'\')'
+
+
+def says(field: str, words: str) -> str:
+    """SQL for "'<value>' <words>", the rules core's way of naming a bad value."""
+    escaped = words.replace("'", "''")
+    return f"""quote_value("{field}") || ' {escaped}'"""
+
+
+def rule(table: str, person: str, field: str, condition: str | None, reason: str) -> str | None:
+    if condition is None:
+        return None
+    return (
+        f"SELECT file, line, {person}::VARCHAR AS person_id, '{field}' AS field, "
+        f'"{field}"::VARCHAR AS value, {reason} AS reason FROM raw_{table} WHERE {condition}'
+    )
+
+
+def people_rules(t: Columns) -> list[str | None]:
+    needs = ", ".join(f"'{n}'" for n in NEEDS)
+    unknown_needs = (
+        f"list_filter(string_split(needs::VARCHAR, ';'), n -> n <> '' AND n NOT IN ({needs}))"
+    )
+    ogrs = "ogrs_score" if not t.text("ogrs_score") else "TRY_CAST(ogrs_score AS DOUBLE)"
+    return [
+        rule("people", "id", "id", missing("id"), "'is required but missing'"),
+        rule("people", "id", "date_of_birth", t.bad_date("date_of_birth", True), says("date_of_birth", "is not a date")),
+        rule("people", "id", "sex", "sex IS NOT NULL AND sex::VARCHAR NOT IN ('M', 'F', 'X', 'U')",
+             says("sex", "is not one of 'M', 'F', 'X', 'U', null")),
+        rule("people", "id", "ogrs_score", f"ogrs_score IS NOT NULL AND coalesce({ogrs} NOT BETWEEN 0 AND 100, true)",
+             says("ogrs_score", "is not a score from 0 to 100")),
+        rule("people", "id", "ogrs_assessed_on", t.bad_date("ogrs_assessed_on", False), says("ogrs_assessed_on", "is not a date")),
+        rule("people", "id", "mappa_level", "mappa_level IS NOT NULL AND mappa_level::VARCHAR NOT IN ('0', '1', '2', '3')",
+             says("mappa_level", "is not one of 0, 1, 2, 3, null")),
+        *[
+            rule("people", "id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
+            for flag in ("probation_current", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence")
+        ],
+        rule("people", "id", "needs", f"needs IS NOT NULL AND len({unknown_needs}) > 0",
+             f"'has an unknown need: ' || {unknown_needs}[1]"),
+        "SELECT r.file, r.line, r.id::VARCHAR, 'id', r.id::VARCHAR, quote_value(r.id) || ' appears more than once "
+        "(first at line ' || d.first_line || ')' FROM raw_people r JOIN (SELECT id, min(line) AS first_line FROM raw_people "
+        "WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) d ON d.id = r.id WHERE r.line > d.first_line",
+    ]  # fmt: skip
+
+
+def conviction_rules(t: Columns) -> list[str | None]:
+    return [
+        rule("convictions", "person_id", "person_id",
+             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
+             says("person_id", "is not a person in the people table (conviction for an unknown person)")),
+        rule("convictions", "person_id", "id", missing("id"), "'is required but missing'"),
+        rule("convictions", "person_id", "offence_code",
+             "offence_code IS NULL OR offence_code NOT IN (SELECT code FROM catalogue)",
+             "'conviction ' || coalesce(id::VARCHAR, '?') || ': offence code ' || quote_value(offence_code) "
+             "|| ' is not in the offence catalogue'"),
+        rule("convictions", "person_id", "conviction_date", t.bad_date("conviction_date", True), says("conviction_date", "is not a date")),
+        rule("convictions", "person_id", "offence_date", t.bad_date("offence_date", False), says("offence_date", "is not a date")),
+        *[
+            rule("convictions", "person_id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
+            for flag in ("attempt", "conspiracy", "domestic_abuse")
+        ],
+        # duplicates are rare: find the keys by hash first, then the rows
+        "SELECT r.file, r.line, r.person_id::VARCHAR, 'id', r.id::VARCHAR, 'conviction id ' || quote_value(r.id) || "
+        "' is used twice' FROM (SELECT *, row_number() OVER (PARTITION BY person_id, id ORDER BY line) AS nth "
+        "FROM raw_convictions WHERE hash(person_id, id) IN (SELECT h FROM (SELECT hash(person_id, id) AS h "
+        "FROM raw_convictions WHERE id IS NOT NULL) GROUP BY h HAVING count(*) > 1)) r WHERE nth > 1",
+    ]  # fmt: skip
+
+
+def custody_rules(t: Columns) -> list[str | None]:
+    bad_start, bad_end = t.bad_date("start", True), t.bad_date("end", True)
+    end_before_start = (
+        f"NOT {bad_start} AND NOT {bad_end} AND {t.as_date('end')} < {t.as_date('start')}"
+    )
+    days = "sentence_days" if not t.text("sentence_days") else "TRY_CAST(sentence_days AS INTEGER)"
+    return [
+        rule("custody", "person_id", "person_id",
+             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
+             says("person_id", "is not a person in the people table (custody for an unknown person)")),
+        rule("custody", "person_id", "kind", "kind IS NULL OR kind::VARCHAR NOT IN ('sentence', 'remand')",
+             says("kind", "is not one of 'sentence', 'remand'")),
+        rule("custody", "person_id", "start", bad_start, says("start", "is not a date")),
+        rule("custody", "person_id", "end", t.bad_date("end", False), says("end", "is not a date")),
+        rule("custody", "person_id", "end", end_before_start, 'quote_value("end") || \' is before the start \' || quote_value(start)'),
+        rule("custody", "person_id", "sentence_days", f"sentence_days IS NOT NULL AND coalesce({days} < 1, true)",
+             says("sentence_days", "is not a whole number of days, 1 or more")),
+    ]  # fmt: skip
+
+
+def check(con: duckdb.DuckDBPyConnection) -> None:
+    """Build `rejects` (every problem) and `held_back` (the people not to screen)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO quote_value(v) AS '''' || coalesce(v::VARCHAR, 'null') || ''''"
+    )
+    people, convictions, custody = (
+        Columns(con, name) for name in ("people", "convictions", "custody")
+    )
+    rules = [
+        r
+        for r in people_rules(people) + conviction_rules(convictions) + custody_rules(custody)
+        if r
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE rejects AS " + " UNION ALL ".join(rules))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE held_back AS SELECT DISTINCT person_id FROM rejects "
+        "WHERE person_id IS NOT NULL AND trim(person_id) <> ''"
+    )
+    typed_views(con, people, convictions, custody)
+
+
+def typed_views(
+    con: duckdb.DuckDBPyConnection, people: Columns, convictions: Columns, custody: Columns
+) -> None:
+    """`people`, `convictions` and `custody` as the rules read them, held-back people left out.
+
+    Dates used in window arithmetic become whole days since 1970-01-01 (`*_d` columns).
+    """
+    ogrs = (
+        "ogrs_score::DOUBLE" if not people.text("ogrs_score") else "TRY_CAST(ogrs_score AS DOUBLE)"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE people AS
+        SELECT line, id::VARCHAR AS id, {people.as_date("date_of_birth")} AS date_of_birth, {ogrs} AS ogrs,
+               {people.as_bool("probation_current")} AS probation_current,
+               TRY_CAST(mappa_level AS INTEGER) AS mappa_level,
+               {people.as_bool("sex_offender_current")} AS sex_offender_current,
+               {people.as_bool("em_acquisitive_tag")} AS em_acquisitive_tag,
+               {people.as_bool("significant_intelligence")} AS significant_intelligence,
+               string_split(coalesce(needs::VARCHAR, ''), ';') AS needs
+        FROM raw_people
+        WHERE id IS NOT NULL AND id NOT IN (SELECT person_id FROM held_back)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW convictions AS
+        SELECT person_id, id, offence_code, {convictions.as_days("conviction_date")} AS conviction_d,
+               {convictions.as_bool("attempt")} OR {convictions.as_bool("conspiracy")} AS inchoate,
+               {convictions.as_bool("domestic_abuse")} AS domestic_abuse
+        FROM raw_convictions
+        WHERE person_id NOT IN (SELECT person_id FROM held_back)
+        """
+    )
+    days = (
+        "sentence_days::INTEGER"
+        if not custody.text("sentence_days")
+        else "TRY_CAST(sentence_days AS INTEGER)"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE custody AS
+        SELECT person_id, kind, {custody.as_days("start")} AS start_d, {custody.as_days("end")} AS end_d,
+               {days} AS sentence_days
+        FROM raw_custody
+        WHERE person_id NOT IN (SELECT person_id FROM held_back)
+        """
+    )

@@ -1,0 +1,102 @@
+"""Load a population into DuckDB as three raw tables with their file and line, for checking.
+
+Accepted inputs:
+- a `.jsonl` / `.json` file of person-schema records: each record is checked by the rules core's
+  own validation (so rejects read exactly as `iom assess` reports them) and normalised;
+- a folder holding `people`, `convictions` and `custody` as `.parquet` or `.csv` files (the
+  layout `iom synth` writes, documented in the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from iom.ingest.json_records import read_json_records
+from iom.ingest.people import check_records
+from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, arrow_table, person_rows
+from iom.rules import Catalogue
+
+
+class InputError(ValueError):
+    """The input as a whole cannot be read (not a bad row: those are rejects)."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    kind: str  # "jsonl", "parquet" or "csv"
+    prechecked_rejects: list[tuple[str, int, str, str, str]]  # file, line, person, field, reason
+
+
+def quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def load(con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue) -> Loaded:
+    """Create `raw_people`, `raw_convictions` and `raw_custody`, each with `file` and `line`."""
+    if source.is_dir():
+        for fmt in ("parquet", "csv"):
+            if (source / f"people.{fmt}").exists():
+                _load_tables(con, source, fmt)
+                return Loaded(fmt, [])
+        raise InputError(
+            f"{source}: a folder input needs people.parquet or people.csv (with convictions and custody)"
+        )
+    if source.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        return _load_jsonl(con, source, catalogue)
+    raise InputError(
+        f"{source}: give a .jsonl file or a folder of people/convictions/custody tables"
+    )
+
+
+def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None:
+    """Parquet is read in place through views (its row numbers come free); CSV is read once as text."""
+    for name in TABLES:
+        path = folder / f"{name}.{fmt}"
+        if not path.exists():
+            raise InputError(f"{path}: missing (a {fmt} input has people, convictions and custody)")
+        if fmt == "parquet":
+            reader = f"read_parquet({quote(str(path))}, file_row_number = true)"
+            line = "file_row_number + 1"
+        else:
+            reader = f"read_csv({quote(str(path))}, header = true, all_varchar = true)"
+            line = "row_number() OVER () + 1"  # the header is line 1
+        present = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        present = [c for c in present if c != "file_row_number"]
+        unknown = sorted(set(present) - set(COLUMNS[name]))
+        missing = [c for c in REQUIRED[name] if c not in present]
+        if unknown or missing:
+            problems = [f"unknown column {c!r}" for c in unknown] + [
+                f"missing column {c!r}" for c in missing
+            ]
+            raise InputError(f"{path}: " + "; ".join(problems))
+        select = ", ".join((f'"{c}"' if c in present else f'NULL AS "{c}"') for c in COLUMNS[name])
+        kind = "VIEW" if fmt == "parquet" else "TABLE"
+        con.execute(
+            f"CREATE TEMP {kind} raw_{name} AS SELECT {quote(str(path))} AS file, "
+            f"({line})::BIGINT AS line, {select} FROM {reader}"
+        )
+
+
+def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> Loaded:
+    """Check each record with the rules core, then normalise the good ones into the raw tables."""
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    rejects: list[tuple[str, int, str, str, str]] = []
+    for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
+        line = int(record.position.split()[-1])
+        if record.person is None:
+            for error in record.errors:
+                person = "" if error.person == record.position else error.person
+                rejects.append((str(path), line, person, error.path, error.message))
+            continue
+        for name, table_rows in person_rows(record.person).items():
+            rows[name] += [{"file": str(path), "line": line, **row} for row in table_rows]
+    where = pa.schema([("file", pa.string()), ("line", pa.int64())])
+    for name in TABLES:
+        con.register("arrow_rows", arrow_table(name, rows[name], where))
+        con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
+        con.unregister("arrow_rows")
+    return Loaded("jsonl", rejects)

@@ -1,0 +1,161 @@
+"""Screen a whole population: load, check, assess in SQL, write results, rejects and a summary."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from iom.rules import Catalogue, Policy
+from iom.screening import checks, engine
+from iom.screening.inputs import load, quote
+
+STEPS = ("load", "check", "assess", "write")
+NESTED = {"windows", "criteria_met", "exclusions", "indicators", "versions"}
+
+
+@dataclass
+class Screened:
+    people: int
+    rejected_rows: int
+    held_back: int
+    rejects_file: Path | None
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def connect(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = {quote(str(Path(tempfile.gettempdir()) / 'iom-duckdb'))}")
+    con.execute("SET enable_progress_bar = false")
+    if memory_limit:
+        con.execute(f"SET memory_limit = {quote(memory_limit)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def screen(
+    source: Path,
+    policy: Policy,
+    as_of: date,
+    output: Path,
+    catalogue: Catalogue,
+    *,
+    candidates: bool = False,
+    on_scheme: set[str] | None = None,
+    rejects_file: Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    step: Callable[[str], None] = lambda name: None,
+) -> Screened:
+    """Screen everyone in `source` under `policy` on `as_of`; write one row per person to `output`."""
+    con = con or connect()
+    engine.register_catalogue(con, catalogue)
+    step("load")
+    loaded = load(con, source, catalogue)
+    step("check")
+    checks.check(con)
+    if loaded.prechecked_rejects:
+        con.executemany(
+            "INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", loaded.prechecked_rejects
+        )
+    step("assess")
+    columns = engine.ENGINES[policy.engine](con, policy, as_of, catalogue)
+    step("write")
+    if candidates:
+        query = ranked_candidates_sql(con, columns, on_scheme or set(), policy)
+    else:
+        query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line, person_id"
+    write(con, query, output)
+    rejected = count(con, "SELECT count(*) FROM rejects")
+    written = None
+    if rejected:
+        written = rejects_file or output.with_name(output.name + ".rejects.csv")
+        con.execute(
+            "COPY (SELECT file, line, person_id AS person, field, value, reason FROM rejects "
+            f"ORDER BY file, line, field, reason) TO {quote(str(written))} (HEADER, DELIMITER ',')"
+        )
+    return Screened(
+        people=count(con, "SELECT count(*) FROM decided"),
+        rejected_rows=rejected,
+        held_back=count(con, "SELECT count(*) FROM held_back"),
+        rejects_file=written,
+        summary=summarise(con, policy),
+    )
+
+
+def ranked_candidates_sql(
+    con: duckdb.DuckDBPyConnection, columns: list[str], on_scheme: set[str], policy: Policy
+) -> str:
+    """Eligible first by tier, then CSS, then OGRS; then Flex (consider) cases in the same order.
+
+    Under the matrix: everyone to refer, highest score first. People already on the scheme are left out.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE on_scheme (person_id VARCHAR)")
+    if on_scheme:
+        con.executemany("INSERT INTO on_scheme VALUES (?)", [(pid,) for pid in sorted(on_scheme)])
+    if policy.engine == "nottinghamshire_matrix":
+        order, wanted = "matrix_score DESC, person_id", "refer_to_selection_meeting"
+    else:
+        order = "CASE outcome WHEN 'eligible' THEN 0 ELSE 1 END, priority_tier NULLS LAST, css_score DESC, ogrs DESC NULLS LAST, person_id"
+        wanted = "outcome IN ('eligible', 'consider')"
+    return (
+        f"SELECT row_number() OVER (ORDER BY {order}) AS rank, {', '.join(columns)} FROM decided "
+        f"WHERE {wanted} AND person_id NOT IN (SELECT person_id FROM on_scheme) ORDER BY rank"
+    )
+
+
+def write(con: duckdb.DuckDBPyConnection, query: str, output: Path) -> None:
+    """JSON Lines nest as `iom assess` does; Parquet keeps structs and lists; CSV gets JSON text."""
+    suffix = output.suffix.lower()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    target = quote(str(output))
+    if suffix == ".jsonl":
+        con.execute(
+            f"COPY (SELECT * REPLACE (reasons::JSON AS reasons) FROM ({query})) TO {target} (FORMAT json)"
+        )
+    elif suffix == ".parquet":
+        con.execute(f"COPY ({query}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+    elif suffix == ".csv":
+        names = [row[0] for row in con.execute(f"DESCRIBE {query}").fetchall()]
+        select = ", ".join(
+            f'to_json("{c}")::VARCHAR AS "{c}"' if c in NESTED else f'"{c}"' for c in names
+        )
+        con.execute(f"COPY (SELECT {select} FROM ({query})) TO {target} (HEADER, DELIMITER ',')")
+    else:
+        raise ValueError(f"{output}: the output must end in .parquet, .csv or .jsonl")
+
+
+def summarise(con: duckdb.DuckDBPyConnection, policy: Policy) -> dict[str, dict[str, int]]:
+    def counts(query: str) -> dict[str, int]:
+        return {str(key): int(n) for key, n in con.execute(query).fetchall()}
+
+    if policy.engine == "nottinghamshire_matrix":
+        return {
+            "refer_to_selection_meeting": counts(
+                "SELECT refer_to_selection_meeting, count(*) FROM decided GROUP BY 1 ORDER BY 1"
+            )
+        }
+    return {
+        "outcome": counts("SELECT outcome, count(*) FROM decided GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "cohort": counts(
+            "SELECT coalesce(cohort, 'none'), count(*) FROM decided GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "exclusion": counts(
+            "SELECT x, count(*) FROM (SELECT unnest(exclusions) AS x FROM decided) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "priority_tier": counts(
+            "SELECT 'tier ' || priority_tier, count(*) FROM decided WHERE priority_tier IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ),
+    }
+
+
+def count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    row: Any = con.execute(query).fetchone()
+    return int(row[0])
