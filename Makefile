@@ -3,6 +3,8 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 AS_OF ?= 2024-06-30
+BENCH_PEOPLE ?= 1000000
+NATIONAL ?= 13000000
 
 .PHONY: install run test lint typecheck pytest bench clean
 
@@ -32,7 +34,8 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install
+bench: install  ## screening at 1M people (and 13M with NATIONAL=13000000), then the per-person rules
+	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/rules_per_person.py --people 10000 --out bench/results/rules_per_person.json
 
 clean:

@@ -213,7 +213,7 @@ def screen_command(
 
 
 def print_summary(result: Screened, output: Path) -> None:
-    err.print(f"screened {result.people:,} people under the policy; results in {output}")
+    err.print(f"screened {result.people:,} people; results in {output}", soft_wrap=True)
     for heading, counts in result.summary.items():
         err.print(
             f"  {heading.replace('_', ' ')}: "
@@ -222,7 +222,8 @@ def print_summary(result: Screened, output: Path) -> None:
     if result.rejected_rows:
         err.print(
             f"[bold yellow]{result.rejected_rows:,} rejected row(s)[/]; {result.held_back:,} person(s) held back; "
-            f"see {result.rejects_file}"
+            f"see {result.rejects_file}",
+            soft_wrap=True,
         )
 
 

@@ -40,7 +40,7 @@ class Columns:
     def bad_bool(self, column: str) -> str | None:
         if self.types[column] == "BOOLEAN":
             return None
-        return f'("{column}" IS NOT NULL AND TRY_CAST("{column}"::VARCHAR AS BOOLEAN) IS NULL)'
+        return f"(\"{column}\" IS NOT NULL AND lower(trim(\"{column}\"::VARCHAR)) NOT IN ('true', 'false'))"
 
     def as_date(self, column: str) -> str:
         return (
@@ -50,12 +50,9 @@ class Columns:
         )
 
     def as_bool(self, column: str) -> str:
-        col = (
-            f'"{column}"'
-            if self.types[column] == "BOOLEAN"
-            else f'TRY_CAST("{column}"::VARCHAR AS BOOLEAN)'
-        )
-        return f"coalesce({col}, false)"
+        if self.types[column] == "BOOLEAN":
+            return f'coalesce("{column}", false)'
+        return f"coalesce(lower(trim(\"{column}\"::VARCHAR)) = 'true', false)"
 
     def as_days(self, column: str) -> str:
         """A date column as whole days since 1970-01-01."""

@@ -84,7 +84,9 @@ def screen(
     return Screened(
         people=count(con, "SELECT count(*) FROM decided"),
         rejected_rows=rejected,
-        held_back=count(con, "SELECT count(*) FROM held_back"),
+        held_back=count(
+            con, "SELECT count(*) FROM held_back WHERE person_id IN (SELECT id FROM raw_people)"
+        ),
         rejects_file=written,
         summary=summarise(con, policy),
     )
