@@ -3,12 +3,15 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 AS_OF ?= 2024-06-30
+DEMO_PEOPLE ?= 2000
 BENCH_PEOPLE ?= 1000000
 NATIONAL ?= 13000000
+GOVUK := node_modules/govuk-frontend/dist/govuk
+STATIC := src/iom/web/static/govuk
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install static run test lint typecheck pytest bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(STATIC)/.built
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,11 +19,24 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# GOV.UK Frontend from the npm registry (version pinned in package.json), built into static/.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(STATIC)/.built: node_modules/.installed
+	mkdir -p $(STATIC)
+	cp -r $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js $(GOVUK)/assets $(STATIC)/
+	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' $(STATIC)/govuk-frontend.min.css
+	touch $@
+
+static: $(STATIC)/.built
+
 run: install
-	$(BIN)/iom --help
-	$(BIN)/iom policies
-	$(BIN)/iom assess --policy derbyshire-2021 --as-of $(AS_OF) --explain examples/people.jsonl
-	$(BIN)/iom assess --policy nottinghamshire-yjs-2022 --as-of $(AS_OF) --explain examples/people.jsonl
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/iom demo --people $(DEMO_PEOPLE)
+	@echo "Sign in at http://127.0.0.1:8000 with a demo user above; codes: $(BIN)/iom demo-code USERNAME"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: lint typecheck pytest
 
@@ -31,12 +47,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy src/iom/rules
 
+# DATABASE_URL picks the database (SQLite under var/ by default; .ci/run uses PostgreSQL).
 pytest: install
 	$(BIN)/pytest
 
-bench: install  ## screening at 1M people (and 13M with NATIONAL=13000000), then the per-person rules
+bench: install  ## screening at 1M and 13M people, the per-person rules path, imports
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/rules_per_person.py --people 10000 --out bench/results/rules_per_person.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules $(STATIC) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -367,13 +367,13 @@ def assess_matrix(
         CREATE OR REPLACE TEMP TABLE decided AS
         WITH scored AS (
             SELECT c.person_id, sum({points})::INTEGER AS score,
-                   list({{'d': c.conviction_d, 'id': c.id}}) FILTER (WHERE ({points}) > 0) AS scoring
+                   count(*) FILTER (WHERE ({points}) > 0) AS scoring
             FROM convictions c JOIN catalogue k ON k.code = c.offence_code
             WHERE c.conviction_d <= {d} {lower}
             GROUP BY c.person_id
         )
         SELECT p.line, p.id AS person_id, p.ogrs, p.significant_intelligence, {turns_adult_sql(p.adult_age)} AS adult_on,
-               coalesce(s.score, 0) AS matrix_score, {_ordered_ids("s.scoring")} AS scoring_ids,
+               coalesce(s.score, 0) AS matrix_score, coalesce(s.scoring, 0) AS scoring_convictions,
                coalesce(s.score, 0) >= {p.matrix_threshold} OR p.significant_intelligence AS refer_to_selection_meeting
         FROM people p LEFT JOIN scored s ON s.person_id = p.id
         """
@@ -382,9 +382,10 @@ def assess_matrix(
     reasons = [
         reason(
             Alt("matrix_score = 0", "MATRIX_SCORE", "Matrix score 0: no conviction scores points.",
-                {"matrix_score": J(0), "scoring_convictions": J([])}),
-            Alt("true", "MATRIX_SCORE", "Matrix score from the points of each conviction.",
-                {"matrix_score": number("matrix_score"), "scoring_convictions": ids("scoring_ids")}),
+                {"matrix_score": J(0), "scoring_convictions": J(0)}),
+            # a count, not the ids: lists over every conviction of 13M people do not fit in memory
+            Alt("true", "MATRIX_SCORE", "Matrix score from the points of each conviction; `iom assess` lists them.",
+                {"matrix_score": number("matrix_score"), "scoring_convictions": number("scoring_convictions")}),
         ),
         reason(
             Alt(f"matrix_score >= {threshold}", "MATRIX_THRESHOLD_MET",

@@ -76,9 +76,13 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None
         select = ", ".join((f'"{c}"' if c in present else f'NULL AS "{c}"') for c in COLUMNS[name])
         kind = "VIEW" if fmt == "parquet" else "TABLE"
         con.execute(
+            "SET preserve_insertion_order = true"
+        )  # CSV line numbers follow the file's order
+        con.execute(
             f"CREATE TEMP {kind} raw_{name} AS SELECT {quote(str(path))} AS file, "
             f"({line})::BIGINT AS line, {select} FROM {reader}"
         )
+        con.execute("SET preserve_insertion_order = false")  # as run.connect sets it
 
 
 def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> Loaded:

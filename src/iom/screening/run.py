@@ -34,6 +34,9 @@ def connect(
     con = duckdb.connect()
     con.execute(f"SET temp_directory = {quote(str(Path(tempfile.gettempdir()) / 'iom-duckdb'))}")
     con.execute("SET enable_progress_bar = false")
+    con.execute(
+        "SET preserve_insertion_order = false"
+    )  # outputs are ordered explicitly; this saves memory
     if memory_limit:
         con.execute(f"SET memory_limit = {quote(memory_limit)}")
     if threads:

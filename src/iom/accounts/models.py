@@ -1,0 +1,55 @@
+"""Agencies, staff users and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    PROBATION = "probation", "Probation"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice service"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    PRISON = "prison", "Prison"
+    HEALTH = "health", "Health and treatment provider"
+    OTHER = "other", "Other"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "IOM coordinator"
+    POLICE_IOM_OFFICER = "police_iom_officer", "Police IOM officer"
+    POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence officer"
+    PCSO = "pcso", "PCSO"
+    PROBATION_OM = "probation_om", "Probation offender manager"
+    YJS_CASE_MANAGER = "yjs_case_manager", "YJS case manager"
+    MAIT_ANALYST = "mait_analyst", "Multi-agency intelligence analyst"
+    PANEL_CHAIR = "panel_chair", "Panel chair"
+    GOVERNANCE_ANALYST = "governance_analyst", "Governance analyst"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="staff")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    # Sessions that began before this moment are ended ("sign out everywhere").
+    sessions_valid_from = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(
+        default=False, help_text="Made by `iom demo`; refused outside development"
+    )
+
+    def sign_out_everywhere(self) -> None:
+        self.sessions_valid_from = timezone.now()
+        self.save(update_fields=["sessions_valid_from"])

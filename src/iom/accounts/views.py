@@ -1,0 +1,150 @@
+"""Sign in with a password, then a TOTP code (enrolling an authenticator on first use); sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from markupsafe import Markup
+
+from iom.accounts.access import staff_view
+from iom.accounts.forms import CodeForm, SignInForm
+from iom.accounts.middleware import SIGNED_IN_AT
+from iom.accounts.models import User
+
+PENDING = "iom_pending_user"
+NEXT = "iom_next"
+# One message for every failure, so nobody can learn which usernames exist or are locked.
+NOT_RIGHT = "The details you entered are not right, or the account is locked. Try again, or ask your IOM coordinator."
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            request.session.cycle_key()
+            request.session[PENDING] = user.pk
+            request.session[NEXT] = _safe_next(request)
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            return redirect("accounts:verify" if has_device else "accounts:enrol")
+        form.add_error(None, NOT_RIGHT)
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pk = request.session.get(PENDING)
+    return None if pk is None else User.objects.filter(pk=pk, is_active=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
+    if user is None or device is None:
+        return redirect("accounts:sign-in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            return _complete_sign_in(request, user, device)
+        _failed(request, user)
+        form.add_error(None, NOT_RIGHT)
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:sign-in")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return _complete_sign_in(request, user, device)
+        _failed(request, user)
+        form.add_error(None, NOT_RIGHT)
+    qr = Markup(
+        segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        )
+    )
+    secret = device.bin_key.hex()
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "qr": qr, "secret": _base32(device), "hex": secret},
+    )
+
+
+def _base32(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def _failed(request: HttpRequest, user: User) -> None:
+    """A wrong code counts towards the lockout like a wrong password."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+
+
+def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    target = request.session.get(NEXT) or ""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # a new session key
+    otp_login(request, device)
+    request.session[SIGNED_IN_AT] = timezone.now().isoformat()
+    return redirect(target or "home")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:sign-in")
+
+
+@require_POST
+@staff_view("sign_out_everywhere")
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    user.sign_out_everywhere()
+    logout(request)
+    return redirect("accounts:sign-in")
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes calls this when a username is locked: the same words as any failure."""
+    form = SignInForm(request.POST or None)
+    form.is_valid()
+    form.add_error(None, NOT_RIGHT)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": ""}, status=403)

@@ -1,0 +1,113 @@
+"""Read checked people from any feed layout: JSON Lines, or Parquet/CSV normalised tables.
+
+Returns good people as rules `Person`s and every problem as a `Problem` with file, line and
+field. Table inputs go through the same SQL checks as screening (people with a bad row are held
+back whole); JSON Lines through the rules core's own record checks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from iom.ingest.json_records import read_json_records
+from iom.ingest.people import check_records
+from iom.ingest.tables import person_record
+from iom.rules import Catalogue, Person
+from iom.rules.records import build_person
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    person: str
+    field: str
+    reason: str
+
+
+def read_people(source: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
+    if source.is_dir():
+        return _from_tables(source, catalogue)
+    return _from_jsonl(source, catalogue)
+
+
+def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
+    people, problems = [], []
+    for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
+        line = int(record.position.split()[-1])
+        if record.person is not None:
+            people.append(record.person)
+        for error in record.errors:
+            who = "" if error.person == record.position else error.person
+            problems.append(Problem(str(path), line, who, error.path, error.message))
+    return people, problems
+
+
+def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
+    from iom.screening import checks, engine
+    from iom.screening.inputs import load
+    from iom.screening.run import connect
+
+    con = connect()
+    engine.register_catalogue(con, catalogue)
+    load(con, folder, catalogue)
+    checks.check(con)
+    problems = [Problem(*row) for row in con.execute(
+        "SELECT file, line, coalesce(person_id, ''), field, reason FROM rejects ORDER BY file, line, field"
+    ).fetchall()]  # fmt: skip
+    people, convictions, custody = (
+        checks.Columns(con, name) for name in ("people", "convictions", "custody")
+    )
+    good = "NOT IN (SELECT person_id FROM held_back)"
+    children: dict[str, dict[str, list[dict[str, Any]]]] = {
+        "convictions": defaultdict(list),
+        "custody": defaultdict(list),
+    }
+    for name, columns in (("convictions", convictions), ("custody", custody)):
+        for row in _rows(
+            con, f"SELECT {_typed(columns)} FROM raw_{name} WHERE person_id {good} ORDER BY line"
+        ):
+            children[name][row.pop("person_id")].append(row)
+    found = [
+        build_person(
+            person_record(row, children["convictions"][row["id"]], children["custody"][row["id"]])
+        )
+        for row in _rows(
+            con, f"SELECT {_typed(people)} FROM raw_people WHERE id {good} ORDER BY line"
+        )
+    ]
+    return found, problems
+
+
+DATES = {"date_of_birth", "ogrs_assessed_on", "offence_date", "conviction_date", "start", "end"}
+FLAGS = {"probation_current", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence",
+         "attempt", "conspiracy", "domestic_abuse"}  # fmt: skip
+NUMBERS = {"ogrs_score": "DOUBLE", "mappa_level": "INTEGER", "sentence_days": "INTEGER"}
+
+
+def _typed(columns: Any) -> str:
+    """The raw table's columns with proper types (CSV cells arrive as text)."""
+    out = []
+    for name in columns.types:
+        if name in ("file", "line"):
+            continue
+        if name in DATES:
+            out.append(f'{columns.as_date(name)} AS "{name}"')
+        elif name in FLAGS:
+            out.append(f'{columns.as_bool(name)} AS "{name}"')
+        elif name in NUMBERS:
+            out.append(f'TRY_CAST("{name}" AS {NUMBERS[name]}) AS "{name}"')
+        else:
+            out.append(f'"{name}"::VARCHAR AS "{name}"')
+    return ", ".join(out)
+
+
+def _rows(con: Any, query: str) -> Iterator[dict[str, Any]]:
+    result = con.execute(query)
+    names = [d[0] for d in result.description]
+    for row in result.fetchall():
+        yield dict(zip(names, row, strict=True))

@@ -1,0 +1,95 @@
+"""Assessments for people to read: evidence in words, and what would change the outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iom.rules import Assessment
+
+LABELS = {
+    "w12": "Recent offending window", "w6": "Six-month window", "css": "CSS window", "window": "Window",
+    "table1_convictions": "Neighbourhood crime convictions", "pwits_convictions": "Supply convictions",
+    "tier1_convictions": "Robbery or burglary convictions", "convictions": "Convictions", "unweighted": "Without a CSS weight",
+    "ogrs": "OGRS", "css_score": "CSS", "matrix_score": "Matrix score", "threshold": "Threshold",
+    "probation_current": "Current to probation", "em_acquisitive_tag": "EM tag", "mappa_level": "MAPPA level",
+    "turns_18_on": "Turns 18 on", "turns_adult_on": "Turns 18 on", "fixed_min_ogrs": "OGRS needed",
+    "free_ogrs_exceeds": "OGRS must exceed", "tier1_min_ogrs": "Tier 1 OGRS",
+}  # fmt: skip
+
+
+def words(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if "start" in value and "end" in value:
+            added = value.get("custody_days_added")
+            return f"{value['start']} to {value['end']}" + (
+                f" (+{added} days in custody)" if added else ""
+            )
+        if "id" in value:
+            bits = [value.get("offence_code"), value.get("conviction_date")]
+            extra = f", {value['points']} points" if "points" in value else ""
+            extra += (
+                f", weight {value['weight']:g}" if isinstance(value.get("weight"), float) else ""
+            )
+            return f"{value['id']} ({', '.join(b for b in bits if b)}{extra})"
+        return "; ".join(
+            f"{LABELS.get(k, k.replace('_', ' '))}: {words(v)}" for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return ", ".join(words(v) for v in value) or "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    skip = {
+        "weights_from",
+        "order_within_tier",
+        "counted",
+        "indicators",
+        "other_criterion_met",
+        "adult",
+    }
+    return [
+        (LABELS.get(k, k.replace("_", " ").capitalize()), words(v))
+        for k, v in evidence.items()
+        if k not in skip
+    ]
+
+
+def what_would_change(assessment: Assessment) -> list[str]:
+    codes = set(assessment.reason_codes())
+    hints = []
+    if "OGRS_MISSING" in codes:
+        hints.append(
+            "An OGRS from probation is needed before the Fixed or Free criteria can be met."
+        )
+    if "NO_CONVICTION_6M" in codes:
+        hints.append(
+            "A conviction within the last six months at liberty would lift the six-month exclusion."
+        )
+    if "YOUTH" in codes and assessment.turns_18_on:
+        hints.append(
+            f"Considered for the adult scheme on turning 18 ({assessment.turns_18_on:%d %B %Y})."
+        )
+    if {"MAPPA_LEVEL_2_3", "SEX_OFFENDER"} & codes:
+        hints.append("Inclusion despite this exclusion needs a recorded multi-agency agreement.")
+    for reason in assessment.reasons:
+        evidence = reason.evidence
+        if (
+            reason.code == "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET"
+            and evidence.get("table1_convictions")
+            and not evidence.get("probation_current")
+        ):
+            hints.append(
+                "Being current to probation would meet the Fixed neighbourhood crime criterion."
+            )
+    if assessment.outcome == "consider":
+        hints.append("A panel decides Flex cases on professional judgement.")
+    if assessment.refer_to_selection_meeting is False:
+        hints.append("A significant intelligence picture would refer the case whatever the score.")
+    return hints

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from iom.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("iom.accounts.urls")),
+    path("people/", include("iom.people.urls")),
+    path("audit/", include("iom.audit.urls")),
+]
+handler403 = "iom.web.views.forbidden"
+handler404 = "iom.web.views.not_found"

@@ -1,0 +1,55 @@
+"""Production settings pass Django's deployment checks; demo features refuse to run there."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "IOM_DEMO")}
+    env.update(DJANGO_SETTINGS_MODULE="iom.web.production", SECRET_KEY=secrets.token_urlsafe(64),
+               ALLOWED_HOSTS="iom.example.org", IOM_ROOT=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}")  # fmt: skip
+    return env
+
+
+def test_check_deploy_is_clean(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+                          env=production_env(tmp_path), capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_production_needs_a_secret_key(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "SECRET_KEY must be set" in done.stderr
+
+
+def test_demo_is_refused_in_production(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    for command in (["demo", "--people", "1"], ["demo-code", "demo-coordinator"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "iom", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert "development only" in done.stderr

@@ -1,0 +1,141 @@
+"""Import (command and page), the person page and its explained assessments, search."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from iom.accounts.models import Role
+from iom.audit.models import AuditEvent
+from iom.people import models as m
+from iom.people.importer import import_file
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def test_import_tables_then_rerun_changes_nothing() -> None:
+    first = import_file(EXAMPLES / "extract")
+    assert (first.created, first.updated, first.unchanged, first.rejected) == (4, 0, 0, 0)
+    assert m.Person.objects.get(local_id="E1").convictions.count() == 2
+    assert AuditEvent.objects.filter(operation="collection", record_type="person").count() == 4
+    again = import_file(EXAMPLES / "extract")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    assert m.Person.objects.count() == 4
+
+
+def test_import_updates_by_pnc_id_and_keeps_bad_rows_aside(tmp_path: Path) -> None:
+    import_file(EXAMPLES / "people.jsonl")
+    rows = [json.loads(line) for line in (EXAMPLES / "people.jsonl").read_text().splitlines()]
+    rows[0]["pnc_id"] = "2010/0000001Z"
+    import_file(_jsonl(tmp_path / "a.jsonl", rows))
+    rows[0]["id"] = "NEW-LOCAL-ID"  # same PNC id: the same person
+    rows[0]["convictions"].append(
+        {"id": "C9", "offence_code": "03401", "conviction_date": "2025-01-01"}
+    )
+    rows[1]["date_of_birth"] = "1990-13-45"
+    run = import_file(_jsonl(tmp_path / "b.jsonl", rows))
+    assert (run.created, run.updated, run.rejected) == (0, 1, 1)
+    person = m.Person.objects.get(pnc_id="2010/0000001Z")
+    assert person.local_id == "NEW-LOCAL-ID"
+    assert person.convictions.count() == 4
+    [problem] = run.problems.all()
+    assert (problem.line, problem.person, problem.field) == (2, "DEMO2", "date_of_birth")
+    assert problem.reason == "'1990-13-45' is not a date"
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def test_the_person_page_explains_each_policy(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    m.CustodyPeriod.objects.create(
+        person=adult, kind="remand", start="2020-01-01", end="2020-02-01"
+    )
+    page = signed_in(Role.POLICE_IOM_OFFICER).get(f"/people/{adult.pk}/").content.decode()
+    assert "Derbyshire IOM strategy 2021-2023" in page
+    assert "Nottinghamshire YJS IOM practice guide 2022" in page
+    assert "Fixed: neighbourhood crime conviction in the last 12 months at liberty" in page
+    assert "Policy derbyshire-2021@1+" in page
+    assert "Other burglary in a dwelling" in page  # the history names the offence
+    assert "Conviction" in page
+    assert "Custody" in page
+
+
+def test_what_would_change_it(signed_in: Callable[[str], Client]) -> None:
+    import_file(EXAMPLES / "people.jsonl")
+    person = m.Person.objects.get(local_id="DEMO3")  # no OGRS
+    person.date_of_birth = date(1990, 3, 1)
+    person.save()
+    page = signed_in(Role.COORDINATOR).get(f"/people/{person.pk}/").content.decode()
+    assert "An OGRS from probation is needed" in page
+
+
+def test_search_by_name_pnc_and_date_of_birth(signed_in: Callable[[str], Client]) -> None:
+    import_file(EXAMPLES / "extract")
+    client = signed_in(Role.MAIT_ANALYST)
+    assert "Sam Example" in client.get("/people/?q=example").content.decode()
+    assert "Sam Example" in client.get("/people/?q=2009/0001234K").content.decode()
+    assert "Jo Sample" in client.get("/people/?q=1990-08-30").content.decode()
+    assert "0 people found" in client.get("/people/?q=nobody").content.decode()
+
+
+def test_upload_page_and_report(signed_in: Callable[[str], Client], tmp_path: Path) -> None:
+    client = signed_in(Role.COORDINATOR)
+    rows = [json.loads(line) for line in (EXAMPLES / "people.jsonl").read_text().splitlines()]
+    rows[2]["convictions"][0]["offence_code"] = "99999"
+    path = _jsonl(tmp_path / "upload.jsonl", rows)
+    with path.open("rb") as handle:
+        response = client.post("/people/imports/", {"extract": handle})
+    assert response.status_code == 302
+    report = client.get(response["Location"]).content.decode()
+    assert "offence code &#39;99999&#39; is not in the offence catalogue" in report
+    assert m.Person.objects.count() == 3
+    wrong = client.post("/people/imports/", {})
+    assert "Choose a JSON Lines file" in wrong.content.decode()
+
+
+def test_iom_import_command(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "IOM_ROOT": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    run = [sys.executable, "-m", "iom"]
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parents[2] / "manage.py"), "migrate", "-v0"],
+        env=env,
+        check=True,
+    )
+    first = subprocess.run(
+        [*run, "import", str(EXAMPLES / "extract")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    assert "4 new, 0 updated, 0 unchanged, 0 kept aside" in first.stderr
+    again = subprocess.run(
+        [*run, "import", str(EXAMPLES / "extract")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "0 new, 0 updated, 4 unchanged" in again.stderr
+    verified = subprocess.run(
+        [*run, "audit-verify"], env=env, capture_output=True, text=True, check=False
+    )
+    assert verified.returncode == 0
+    assert "4 events chained" in verified.stdout
