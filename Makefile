@@ -54,6 +54,7 @@ pytest: install
 bench: install  ## screening at 1M and 13M people, the per-person rules path, imports
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/rules_per_person.py --people 10000 --out bench/results/rules_per_person.json
+	$(BIN)/python bench/import_people.py --people 100000
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .mypy_cache .ruff_cache .pytest_cache .hypothesis

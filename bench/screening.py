@@ -96,7 +96,11 @@ def per_person(source: Path, sample: int) -> dict[str, dict[str, float]]:
 
 def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, object]:
     source = work / f"population-{people}.parquet"
-    generated = generate(people, source)
+    if (source / "custody.parquet").exists():  # the same seed gives the same people: reuse them
+        generated: dict[str, float] = {"seconds": 0.0, **{t: pq.read_metadata(source / f"{t}.parquet").num_rows
+                                                         for t in ("people", "convictions", "custody")}}  # fmt: skip
+    else:
+        generated = generate(people, source)
     print(f"generated {people:,} people in {generated['seconds']} s", file=sys.stderr)
     results: dict[str, object] = {"people": people, "convictions": generated["convictions"],
                                   "custody_spells": generated["custody"], "generate_seconds": generated["seconds"]}  # fmt: skip

@@ -34,6 +34,18 @@ def digest(previous_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to write: what happened to which record."""
+
+    operation: Operation | str
+    record_type: str
+    record_id: str | int = ""
+    description: str = ""
+    reason: str = ""
+    details: str = ""
+
+
 def record(
     user: Any,
     operation: Operation | str,
@@ -44,30 +56,42 @@ def record(
     details: str = "",
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it records (it opens one if none)."""
+    return record_many(
+        user, [Entry(operation, record_type, record_id, description, reason, details)]
+    )[0]
+
+
+def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
+    """Append several events by one actor in one go (an import batch), chained in order."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-        agency = getattr(user, "agency", None)
-        event = AuditEvent(
-            at=timezone.now(),
-            user_id_at_time=getattr(user, "pk", None),
-            username=getattr(user, "username", "") or "system",
-            agency=str(agency) if agency else "",
-            role=getattr(user, "role", "") or "",
-            operation=str(operation),
-            record_type=record_type,
-            record_id=str(record_id),
-            description=description[:300],
-            reason=reason,
-            details=details,
-            request_id=current_request_id(),
-            previous_hash=last,
+        previous = (
+            AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
         )
-        event.hash = digest(last, event)
-        event.save()
-        return event
+        agency = getattr(user, "agency", None)
+        now = timezone.now()
+        events = []
+        for entry in entries:
+            event = AuditEvent(
+                at=now,
+                user_id_at_time=getattr(user, "pk", None),
+                username=getattr(user, "username", "") or "system",
+                agency=str(agency) if agency else "",
+                role=getattr(user, "role", "") or "",
+                operation=str(entry.operation),
+                record_type=entry.record_type,
+                record_id=str(entry.record_id),
+                description=entry.description[:300],
+                reason=entry.reason,
+                details=entry.details,
+                request_id=current_request_id(),
+                previous_hash=previous,
+            )
+            event.hash = previous = digest(previous, event)
+            events.append(event)
+        return AuditEvent.objects.bulk_create(events)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import Entry, record_many
 from iom.ingest.sources import read_people
 from iom.people import models as m
-from iom.people.records import feed_digest, store
+from iom.people.records import feed_digest, store_many
 from iom.rules import Person, load_catalogue
 
 BATCH = 500
@@ -48,18 +47,22 @@ def import_file(
 def _load_batch(run: m.ImportRun, people: list[Person], user: Any) -> None:
     by_local = {p.local_id: p for p in m.Person.objects.filter(local_id__in=[x.id for x in people])}
     pncs = [x.pnc_id for x in people if x.pnc_id]
-    by_pnc = {p.pnc_id: p for p in m.Person.objects.filter(Q(pnc_id__in=pncs))} if pncs else {}
+    by_pnc = {p.pnc_id: p for p in m.Person.objects.filter(pnc_id__in=pncs)} if pncs else {}
+    changes: list[tuple[Person, m.Person | None]] = []
     for person in people:
-        existing = by_pnc.get(person.pnc_id) if person.pnc_id else None
-        existing = existing or by_local.get(person.id)
-        if existing is not None and existing.feed_digest == feed_digest(person):
+        existing = (by_pnc.get(person.pnc_id) if person.pnc_id else None) or by_local.get(person.id)
+        if existing is not None and existing.feed_digest == feed_digest(
+            person
+        ):  # cached: store_many reuses it
             run.unchanged += 1
-            continue
-        stored = store(person, existing)
-        operation = Operation.COLLECTION if existing is None else Operation.ALTERATION
-        if existing is None:
-            run.created += 1
         else:
-            run.updated += 1
-        record(user, operation, "person", stored.pk, f"import run {run.pk}: {run.source}")
+            changes.append((person, existing))
+    stored = store_many(changes)
+    run.created += sum(existing is None for _, existing in changes)
+    run.updated += sum(existing is not None for _, existing in changes)
+    record_many(user, [
+        Entry(Operation.COLLECTION if existing is None else Operation.ALTERATION, "person", row.pk,
+              f"import run {run.pk}: {run.source}")
+        for (_, existing), row in zip(changes, stored, strict=True)
+    ])  # fmt: skip
     run.save()

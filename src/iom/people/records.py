@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from iom.ingest.tables import person_record, person_rows
@@ -48,6 +49,7 @@ def to_rules(person: m.Person) -> Person:
     )
 
 
+@lru_cache(maxsize=4096)
 def feed_digest(person: Person) -> str:
     """A fingerprint of what the feed says about a person: unchanged records are left alone."""
     rows = person_rows(person)
@@ -58,9 +60,15 @@ def feed_digest(person: Person) -> str:
 FEED = "feed"
 
 
-def store(person: Person, existing: m.Person | None) -> m.Person:
-    """Create or update one nominal from the feed; child records are replaced with the feed's."""
-    fields: dict[str, Any] = {
+PERSON_FIELDS = (
+    "local_id", "pnc_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "area",
+    "probation_current", "mappa_level", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence",
+    "feed_digest",
+)  # fmt: skip
+
+
+def person_fields(person: Person) -> dict[str, Any]:
+    return {
         "local_id": person.id, "pnc_id": person.pnc_id, "given_name": person.given_name or "",
         "family_name": person.family_name or "", "date_of_birth": person.date_of_birth, "sex": person.sex or "",
         "ethnicity": person.ethnicity or "", "area": person.area or "", "probation_current": person.probation_current,
@@ -68,29 +76,42 @@ def store(person: Person, existing: m.Person | None) -> m.Person:
         "em_acquisitive_tag": person.em_acquisitive_tag, "significant_intelligence": person.significant_intelligence,
         "feed_digest": feed_digest(person),
     }  # fmt: skip
-    if existing is None:
-        stored = m.Person.objects.create(**fields)
-    else:
-        stored = existing
-        for name, value in fields.items():
-            setattr(stored, name, value)
-        stored.save()
-        stored.convictions.all().delete()
-        stored.custody.all().delete()
-        stored.needs.all().delete()
-        stored.ogrs_entries.filter(assessor=FEED).delete()
+
+
+def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[m.Person]:
+    """Create or update nominals from the feed in bulk; their child records become the feed's."""
+    new = [m.Person(**person_fields(p)) for p, existing in changes if existing is None]
+    m.Person.objects.bulk_create(new)
+    updated = []
+    for person, existing in changes:
+        if existing is not None:
+            for name, value in person_fields(person).items():
+                setattr(existing, name, value)
+            updated.append(existing)
+    m.Person.objects.bulk_update(updated, PERSON_FIELDS)
+    for model in (m.Conviction, m.CustodyPeriod, m.Need):
+        model.objects.filter(person__in=updated).delete()
+    m.OgrsEntry.objects.filter(person__in=updated, assessor=FEED).delete()
+    fresh = iter(new)
+    stored = [existing if existing is not None else next(fresh) for _, existing in changes]
+    _children(list(zip((p for p, _ in changes), stored, strict=True)))
+    return stored
+
+
+def _children(pairs: list[tuple[Person, m.Person]]) -> None:
     m.Conviction.objects.bulk_create([
-        m.Conviction(person=stored, conviction_id=c.id, offence_code=c.offence_code, offence_date=c.offence_date,
+        m.Conviction(person=row, conviction_id=c.id, offence_code=c.offence_code, offence_date=c.offence_date,
                      conviction_date=c.conviction_date, attempt=c.attempt, conspiracy=c.conspiracy,
                      domestic_abuse=c.domestic_abuse, description=c.description or "")
-        for c in person.convictions
+        for p, row in pairs for c in p.convictions
     ])  # fmt: skip
     m.CustodyPeriod.objects.bulk_create([
-        m.CustodyPeriod(person=stored, kind=k.kind, start=k.start, end=k.end, sentence_days=k.sentence_days)
-        for k in person.custody
+        m.CustodyPeriod(person=row, kind=k.kind, start=k.start, end=k.end, sentence_days=k.sentence_days)
+        for p, row in pairs for k in p.custody
     ])  # fmt: skip
-    m.Need.objects.bulk_create([m.Need(person=stored, need=n) for n in person.needs])
-    if person.ogrs is not None:
-        m.OgrsEntry.objects.create(person=stored, score=person.ogrs.score, assessed_on=person.ogrs.assessed_on,
-                                   version=person.ogrs.version or "", assessor=FEED)  # fmt: skip
-    return stored
+    m.Need.objects.bulk_create([m.Need(person=row, need=n) for p, row in pairs for n in p.needs])
+    m.OgrsEntry.objects.bulk_create([
+        m.OgrsEntry(person=row, score=p.ogrs.score, assessed_on=p.ogrs.assessed_on, version=p.ogrs.version or "",
+                    assessor=FEED)
+        for p, row in pairs if p.ogrs is not None
+    ])  # fmt: skip

@@ -1,0 +1,69 @@
+"""Benchmark: import N synthetic people into the web app's database (`make bench`, not a test).
+
+Generates the people as Parquet tables, migrates a fresh database (SQLite under var/bench, or
+DATABASE_URL), imports, imports again (nothing should change), and writes
+bench/results/import.json with the times and rates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("var/bench"))
+    parser.add_argument("--out", type=Path, default=Path("bench/results/import.json"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    database = args.work / "import.sqlite3"
+    if "DATABASE_URL" not in os.environ:
+        database.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+
+    from iom.synth import generate
+    from iom.synth.writers import write
+    from iom.web.bootstrap import setup
+
+    setup()
+    from django.core.management import call_command
+
+    from iom.people.importer import import_file
+
+    source = args.work / f"import-{args.people}.parquet"
+    counts = write(generate(args.people, 7, date(2025, 12, 31)), source)
+    call_command("flush", interactive=False, verbosity=0) if "sqlite" not in os.environ[
+        "DATABASE_URL"
+    ] else None
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    first = import_file(source)
+    first_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = import_file(source)
+    again_seconds = time.perf_counter() - started
+    from django.db import connection
+
+    report = {
+        "benchmark": "import",
+        "database": connection.vendor,
+        "people": counts["people"],
+        "convictions": counts["convictions"],
+        "first_import": {"seconds": round(first_seconds, 1), "people_per_second": round(counts["people"] / first_seconds),
+                         "created": first.created, "rejected": first.rejected},
+        "rerun": {"seconds": round(again_seconds, 1), "unchanged": again.unchanged, "created": again.created,
+                  "updated": again.updated},
+    }  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

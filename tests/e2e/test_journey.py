@@ -1,0 +1,74 @@
+"""A coordinator signs in with a TOTP code, searches, opens a person and reads why (Playwright + Chromium)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iom.accounts.models import Role
+from iom.people import models as m
+from iom.people.importer import import_file
+from tests.web.conftest import PASSWORD, code_for
+
+CHROMIUM = Path(os.environ.get("IOM_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)"
+    ),
+]
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    os.environ.setdefault(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # the ORM is used beside Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        yield page
+        browser.close()
+
+
+def test_sign_in_search_open_a_person_and_read_why(
+    live_server: Any, browser_page: Any, make_user: Any, adult: m.Person
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    user = make_user(Role.COORDINATOR)
+    run = import_file(EXAMPLES / "people.jsonl")
+    page = browser_page
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("6-digit code").fill(code_for(user))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Find a person").fill("Adult")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Adam Adult").click()
+    page.wait_for_selector("text=Assessments on")
+    reasons = page.locator(".iom-reason").all_inner_texts()
+    assert any(
+        "Fixed: neighbourhood crime conviction in the last 12 months at liberty" in text
+        for text in reasons
+    )
+    assert page.locator("text=Who has looked at this record").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)
+    page.goto(f"{live_server.url}/people/imports/{run.pk}/")
+    page.wait_for_selector("text=Import report")
+    page.screenshot(path=str(ARTIFACTS / "import-report.png"), full_page=True)
+    assert (ARTIFACTS / "person-page.png").stat().st_size > 10_000
