@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,11 +46,18 @@ def browser_page() -> Iterator[Any]:
 
 
 def test_sign_in_search_open_a_person_and_read_why(
-    live_server: Any, browser_page: Any, make_user: Any, adult: m.Person
+    live_server: Any, browser_page: Any, make_user: Any, adult: m.Person, tmp_path: Path
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     user = make_user(Role.COORDINATOR)
-    run = import_file(EXAMPLES / "people.jsonl")
+    extract = tmp_path / "extract.jsonl"
+    bad = {
+        "id": "BAD1",
+        "date_of_birth": "1990-13-45",
+        "convictions": [{"id": "C1", "offence_code": "99999", "conviction_date": "2025-01-01"}],
+    }
+    extract.write_text((EXAMPLES / "people.jsonl").read_text() + json.dumps(bad) + "\n")
+    run = import_file(extract)
     page = browser_page
     page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill(user.username)
@@ -70,5 +78,6 @@ def test_sign_in_search_open_a_person_and_read_why(
     page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)
     page.goto(f"{live_server.url}/people/imports/{run.pk}/")
     page.wait_for_selector("text=Import report")
+    assert page.locator("text=is not in the offence catalogue").is_visible()
     page.screenshot(path=str(ARTIFACTS / "import-report.png"), full_page=True)
     assert (ARTIFACTS / "person-page.png").stat().st_size > 10_000

@@ -103,3 +103,25 @@ def test_governance_analysts_see_no_personal_data(
     for path in ("/people/?q=Adult", f"/people/{adult.pk}/", "/people/imports/", "/audit/"):
         assert client.get(path).status_code == 403
     assert "Adult" not in client.get("/").content.decode()
+
+
+def test_restricted_flags_only_for_their_agency(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    from iom.accounts.models import Agency, AgencyKind
+
+    probation = Agency.objects.create(name="Probation", kind=AgencyKind.PROBATION)
+    police = Agency.objects.get(name="Test Police")
+    m.IntelligenceFlag.objects.create(
+        person=adult, text="Open flag from probation", agency=probation
+    )
+    m.IntelligenceFlag.objects.create(
+        person=adult, text="Police only: source protection", agency=police, restricted=True
+    )
+    m.IntelligenceFlag.objects.create(
+        person=adult, text="Probation only: address", agency=probation, restricted=True
+    )
+    page = signed_in(Role.POLICE_INTELLIGENCE).get(f"/people/{adult.pk}/").content.decode()
+    assert "Open flag from probation" in page
+    assert "Police only: source protection" in page
+    assert "Probation only: address" not in page

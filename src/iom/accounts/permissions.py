@@ -33,7 +33,7 @@ ACTIONS = {
         Action("search_people", "person (list)", OPERATIONAL, "Search by name, PNC id or date of birth."),
         Action("view_person", "person", OPERATIONAL,
                "Adults: every operational role. Under 18s: only YJS case managers, police IOM officers, PCSOs "
-               "and coordinators."),
+               "and coordinators. An agency's restricted intelligence flags show only to that agency's staff."),
         Action("view_person_access_log", "audit events of one person", frozenset({R.COORDINATOR}),
                "Who has looked at this person, on the person page."),
         Action("import_people", "person (bulk)", frozenset({R.COORDINATOR, R.MAIT_ANALYST}),

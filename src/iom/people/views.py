@@ -87,8 +87,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )[:30]
     return render(request, "people/detail.html", {
         "person": person, "today": today, "age": _age(person.date_of_birth, today), "timeline": timeline(person),
-        "assessments": assessments, "catalogue": catalogue, "looked": looked,
+        "assessments": assessments, "catalogue": catalogue, "looked": looked, "flags": visible_flags(person, user),
     })  # fmt: skip
+
+
+def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:
+    """Intelligence flags; an agency's restricted ones only for that agency's staff."""
+    flags = person.flags.select_related("agency").order_by("-recorded_at")
+    return [
+        f
+        for f in flags
+        if not f.restricted or (f.agency_id is not None and f.agency_id == user.agency_id)
+    ]
 
 
 def _age(born: date, today: date) -> int:
