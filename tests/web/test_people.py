@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -103,6 +104,24 @@ def test_upload_page_and_report(signed_in: Callable[[str], Client], tmp_path: Pa
     assert m.Person.objects.count() == 3
     wrong = client.post("/people/imports/", {})
     assert "Choose a JSON Lines file" in wrong.content.decode()
+
+
+def test_upload_a_zip_of_tables(signed_in: Callable[[str], Client], tmp_path: Path) -> None:
+    archive = tmp_path / "extract.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("people", "convictions", "custody"):
+            zipped.write(EXAMPLES / "extract" / f"{name}.csv", f"extract/{name}.csv")
+    client = signed_in(Role.MAIT_ANALYST)
+    with archive.open("rb") as handle:
+        response = client.post("/people/imports/", {"extract": handle})
+    assert response.status_code == 302
+    assert m.Person.objects.count() == 4
+    incomplete = tmp_path / "partial.zip"
+    with zipfile.ZipFile(incomplete, "w") as zipped:
+        zipped.write(EXAMPLES / "extract" / "people.csv", "people.csv")
+    with incomplete.open("rb") as handle:
+        page = client.post("/people/imports/", {"extract": handle}).content.decode()
+    assert "must hold people, convictions and custody" in page
 
 
 def test_iom_import_command(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -133,23 +134,56 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: e["on"], reverse=True)
 
 
+TABLE_FILES = {
+    f"{table}.{fmt}" for table in ("people", "convictions", "custody") for fmt in ("csv", "parquet")
+}
+
+
 @staff_view("import_people")
 def import_upload(request: HttpRequest) -> HttpResponse:
+    """A JSON Lines file, or a .zip of the three tables (people, convictions, custody as CSV or Parquet)."""
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("extract")
-        if upload is None or not upload.name.lower().endswith((".jsonl", ".json")):
-            error = "Choose a JSON Lines file (.jsonl) of person records"
+        name = Path(upload.name).name.lower() if upload else ""
+        if not name.endswith((".jsonl", ".json", ".zip")):
+            error = "Choose a JSON Lines file (.jsonl), or a .zip of people, convictions and custody tables"
         else:
             with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(upload.name).name
+                path = Path(folder) / name
                 with path.open("wb") as out:
                     for chunk in upload.chunks():
                         out.write(chunk)
-                run = import_file(path, request.user)
-            return redirect("people:import-report", pk=run.pk)
+                source, error = unpacked(path) if name.endswith(".zip") else (path, "")
+                if not error:
+                    run = import_file(source, request.user)
+                    return redirect("people:import-report", pk=run.pk)
     runs = m.ImportRun.objects.all()[:20]
     return render(request, "people/import.html", {"error": error, "runs": runs})
+
+
+def unpacked(archive: Path) -> tuple[Path, str]:
+    """The three tables out of a zip, by name only (no paths are trusted), or an error to show."""
+    folder = archive.with_suffix("")
+    folder.mkdir()
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            for member in zipped.infolist():
+                base = Path(member.filename).name.lower()
+                if base in TABLE_FILES:
+                    (folder / base).write_bytes(zipped.read(member))
+    except zipfile.BadZipFile:
+        return folder, "The file is not a valid .zip"
+    found = {p.name for p in folder.iterdir()}
+    if not (
+        {"people.csv", "convictions.csv", "custody.csv"} <= found
+        or {"people.parquet", "convictions.parquet", "custody.parquet"} <= found
+    ):
+        return (
+            folder,
+            "The .zip must hold people, convictions and custody, all .csv or all .parquet",
+        )
+    return folder, ""
 
 
 @staff_view("import_people")
