@@ -97,8 +97,8 @@ def per_person(source: Path, sample: int) -> dict[str, dict[str, float]]:
 def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, object]:
     source = work / f"population-{people}.parquet"
     if (source / "custody.parquet").exists():  # the same seed gives the same people: reuse them
-        generated: dict[str, float] = {"seconds": 0.0, **{t: pq.read_metadata(source / f"{t}.parquet").num_rows
-                                                         for t in ("people", "convictions", "custody")}}  # fmt: skip
+        generated: dict[str, float | None] = {"seconds": None, **{t: pq.read_metadata(source / f"{t}.parquet").num_rows
+                                                                 for t in ("people", "convictions", "custody")}}  # fmt: skip
     else:
         generated = generate(people, source)
     print(f"generated {people:,} people in {generated['seconds']} s", file=sys.stderr)
