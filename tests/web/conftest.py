@@ -18,10 +18,11 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def code_for(user: User, offset: int = 0) -> str:
+    """The device's code now, or `offset` time steps away (a wrong one for the tests)."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset * device.step
-    return f"{totp.token():06d}"
+    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from iom.accounts.access import staff_view
 from iom.accounts.forms import CodeForm, SignInForm
 from iom.accounts.middleware import SIGNED_IN_AT
 from iom.accounts.models import User
+from iom.accounts.totp import authenticator_key
 
 PENDING = "iom_pending_user"
 NEXT = "iom_next"
@@ -96,18 +97,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
             scale=4, title="QR code for your authenticator app"
         )
     )
-    secret = device.bin_key.hex()
     return render(
         request,
         "accounts/enrol.html",
-        {"form": form, "qr": qr, "secret": _base32(device), "hex": secret},
+        {"form": form, "qr": qr, "secret": authenticator_key(device)},
     )
-
-
-def _base32(device: TOTPDevice) -> str:
-    import base64
-
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
 def _failed(request: HttpRequest, user: User) -> None:

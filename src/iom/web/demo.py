@@ -5,7 +5,6 @@ Development only: `iom demo` and `iom demo-code` refuse to run when IOM_DEMO is 
 
 from __future__ import annotations
 
-import base64
 import secrets
 import tempfile
 from dataclasses import dataclass
@@ -14,10 +13,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iom.accounts.models import Agency, AgencyKind, Role, User
+from iom.accounts.totp import authenticator_key
+from iom.accounts.totp import current_code as totp_code
 from iom.people.importer import import_file
 from iom.synth import generate
 from iom.synth.writers import write
@@ -84,7 +84,7 @@ def make_users() -> list[DemoUser]:
                 username,
                 role.label,
                 password,
-                base64.b32encode(device.bin_key).decode().rstrip("="),
+                authenticator_key(device),
             )
         )
     return made
@@ -95,6 +95,4 @@ def current_code(username: str) -> str:
     user = User.objects.get(username=username)
     if not user.is_demo:
         raise DemoRefused(f"{username} is not a demo user")
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return totp_code(TOTPDevice.objects.get(user=user, confirmed=True))
