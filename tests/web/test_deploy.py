@@ -57,3 +57,37 @@ def test_demo_is_refused_in_production(tmp_path: Path) -> None:
         )
         assert done.returncode == 2
         assert "development only" in done.stderr
+
+
+def test_demo_loads_people_and_prints_users_with_passwords_and_codes(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(IOM_ROOT=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    demo = subprocess.run(
+        [sys.executable, "-m", "iom", "demo", "--people", "60"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "60 synthetic people loaded" in demo.stdout
+    line = next(
+        row for row in demo.stdout.splitlines() if row.strip().startswith("demo-coordinator")
+    )
+    password = line.split()[-2]
+    code = subprocess.run(
+        [sys.executable, "-m", "iom", "demo-code", "demo-coordinator"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert code.returncode == 0
+    assert code.stdout.strip().isdigit()
+    assert len(code.stdout.strip()) == 6
+    assert len(password) >= 12
