@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from typing import Any
 
 import yaml
@@ -48,3 +50,17 @@ def policy_with(policy_id: str, overrides: dict[str, Any] | None = None) -> Poli
 
 def conviction(cid: str, code: str, on: str, **flags: Any) -> dict[str, Any]:
     return {"id": cid, "offence_code": code, "conviction_date": on, **flags}
+
+
+def run_iom(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`iom ARGS` as a user runs it; whatever happens, no traceback reaches them."""
+    result = subprocess.run(
+        [sys.executable, "-m", "iom", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    return result

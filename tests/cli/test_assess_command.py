@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.helpers import conviction, record
+from tests.helpers import conviction, record, run_iom
 
 SCHEMA = Path(__file__).parents[2] / "src/iom/rules/schemas/assessment.schema.json"
 GOOD = [
@@ -26,16 +25,7 @@ GOOD = [
 
 
 def iom(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "iom", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr
-    return result
+    return run_iom(*args, stdin=stdin)
 
 
 def lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_iom
 
 PEOPLE = """id,date_of_birth,ogrs_score,probation_current,needs
 P1,1990-01-01,60,true,accommodation
@@ -54,15 +55,7 @@ def iom_screen(source: Path, output: Path, *extra: str) -> subprocess.CompletedP
         "--output",
         str(output),
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "iom", *args, *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr
-    return result
+    return run_iom(*args, *extra)
 
 
 def rejects_of(path: Path) -> list[dict[str, str]]:
