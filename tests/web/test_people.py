@@ -101,6 +101,8 @@ def test_upload_page_and_report(signed_in: Callable[[str], Client], tmp_path: Pa
     assert response.status_code == 302
     report = client.get(response["Location"]).content.decode()
     assert "offence code &#39;99999&#39; is not in the offence catalogue" in report
+    looked = AuditEvent.objects.get(record_type="import run", operation="consultation")
+    assert looked.details == "DEMO3"  # the people the report named
     assert m.Person.objects.count() == 3
     wrong = client.post("/people/imports/", {})
     assert "Choose a JSON Lines file" in wrong.content.decode()

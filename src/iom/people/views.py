@@ -189,6 +189,14 @@ def unpacked(archive: Path) -> tuple[Path, str]:
 @staff_view("import_people")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(m.ImportRun, pk=pk)
-    return render(
-        request, "people/import_report.html", {"run": run, "problems": run.problems.all()[:1000]}
+    problems = list(run.problems.all()[:1000])
+    named = ",".join(sorted({p.person for p in problems if p.person}))
+    record(
+        request.user,
+        Operation.CONSULTATION,
+        "import run",
+        run.pk,
+        f"import report of {run.source}",
+        details=named,
     )
+    return render(request, "people/import_report.html", {"run": run, "problems": problems})
