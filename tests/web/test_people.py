@@ -160,3 +160,17 @@ def test_iom_import_command(tmp_path: Path) -> None:
     )
     assert verified.returncode == 0
     assert "4 events chained" in verified.stdout
+
+
+def test_the_latest_dated_ogrs_is_the_one_used(adult: m.Person) -> None:
+    from iom.people.records import to_rules
+
+    m.OgrsEntry.objects.create(
+        person=adult, score=20, assessed_on=None, version="OGRS3", assessor="probation"
+    )
+    m.OgrsEntry.objects.create(
+        person=adult, score=70, assessed_on=date(2026, 1, 1), version="OGRS4", assessor="probation"
+    )
+    ogrs = to_rules(adult).ogrs
+    assert ogrs is not None
+    assert ogrs.score == 70

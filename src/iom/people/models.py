@@ -100,7 +100,8 @@ class OgrsEntry(models.Model):
     assessor = models.CharField(max_length=150, blank=True)
 
     class Meta:
-        ordering = ["-assessed_on", "-id"]
+        # Latest first; an entry with no date last (PostgreSQL would otherwise put NULLs first).
+        ordering = [models.F("assessed_on").desc(nulls_last=True), "-id"]
 
 
 class Need(models.Model):
