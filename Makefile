@@ -51,9 +51,8 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install  ## screening at 1M and 13M people, the per-person rules path, imports
+bench: install  ## screening at 1M and 13M people against the per-person rules path; importing 100,000
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
-	$(BIN)/python bench/rules_per_person.py --people 10000 --out bench/results/rules_per_person.json
 	$(BIN)/python bench/import_people.py --people 100000
 
 clean:

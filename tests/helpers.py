@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,15 +54,33 @@ def conviction(cid: str, code: str, on: str, **flags: Any) -> dict[str, Any]:
     return {"id": cid, "offence_code": code, "conviction_date": on, **flags}
 
 
-def run_iom(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_iom(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`iom ARGS` as a user runs it; whatever happens, no traceback reaches them."""
     result = subprocess.run(
         [sys.executable, "-m", "iom", *args],
         input=stdin,
+        env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
     assert "Traceback" not in result.stderr
     return result
+
+
+def migrated(env: dict[str, str]) -> dict[str, str]:
+    """Migrate the database that `env` names (DATABASE_URL) with manage.py; returns `env`."""
+    manage = Path(__file__).parents[1] / "manage.py"
+    subprocess.run([sys.executable, str(manage), "migrate", "-v0"], env=env, check=True)
+    return env
+
+
+def development_env(folder: Path) -> dict[str, str]:
+    """This process's environment with a fresh SQLite database and var/ folder under `folder`."""
+    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(IOM_ROOT=str(folder), DATABASE_URL=f"sqlite:///{folder / 'iom.sqlite3'}")
+    return env

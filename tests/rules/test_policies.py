@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
 
-from iom.rules import PolicyError, available_policies, load_policy
+from iom.rules import PolicyError, available_policies, load_policy, load_policy_file
 from iom.rules.dates import Duration
 from iom.rules.parameters import DerbyshireParameters
 from iom.rules.policy import parse_policy, policies_folder
@@ -113,3 +114,14 @@ def test_version_label_changes_with_content() -> None:
     b = parse_policy(edited("parameters.fixed_min_ogrs.values", {"2021-08-01": 55}), "b")
     assert a.version_label.startswith("derbyshire-2021@1+")
     assert a.version_label != b.version_label
+
+
+def test_a_scheme_can_keep_its_own_policy_file(tmp_path: Path) -> None:
+    path = tmp_path / "kent-2026.yaml"
+    path.write_text(edited("id", "kent-2026"))
+    policy = load_policy_file(path)
+    assert policy.id == "kent-2026"
+    assert policy.engine == "derbyshire_cohorts"
+    path.write_text(edited("parameters.w6_length", None))
+    with pytest.raises(PolicyError, match=f"{path}: parameters: missing value"):
+        load_policy_file(path)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import development_env, migrated, run_iom
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -45,49 +47,22 @@ def test_production_needs_a_secret_key(tmp_path: Path) -> None:
 
 
 def test_demo_is_refused_in_production(tmp_path: Path) -> None:
-    env = production_env(tmp_path)
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    env = migrated(production_env(tmp_path))
     for command in (["demo", "--people", "1"], ["demo-code", "demo-coordinator"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "iom", *command],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = run_iom(*command, env=env)
         assert done.returncode == 2
         assert "development only" in done.stderr
 
 
 def test_demo_loads_people_and_prints_users_with_passwords_and_codes(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env.update(IOM_ROOT=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
-    demo = subprocess.run(
-        [sys.executable, "-m", "iom", "demo", "--people", "60"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = migrated(development_env(tmp_path))
+    demo = run_iom("demo", "--people", "60", env=env)
     assert demo.returncode == 0, demo.stderr
     assert "60 synthetic people loaded" in demo.stdout
     line = next(
         row for row in demo.stdout.splitlines() if row.strip().startswith("demo-coordinator")
     )
-    password = line.split()[-2]
-    code = subprocess.run(
-        [sys.executable, "-m", "iom", "demo-code", "demo-coordinator"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert code.returncode == 0
-    assert code.stdout.strip().isdigit()
-    assert len(code.stdout.strip()) == 6
-    assert len(password) >= 12
+    assert len(line.split()[-2]) >= 12  # the password
+    code = run_iom("demo-code", "demo-coordinator", env=env).stdout.strip()
+    assert code.isdigit()
+    assert len(code) == 6

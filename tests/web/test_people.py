@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -17,6 +15,7 @@ from iom.accounts.models import Role
 from iom.audit.models import AuditEvent
 from iom.people import models as m
 from iom.people.importer import import_file
+from tests.helpers import development_env, migrated, run_iom
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -127,37 +126,13 @@ def test_upload_a_zip_of_tables(signed_in: Callable[[str], Client], tmp_path: Pa
 
 
 def test_iom_import_command(tmp_path: Path) -> None:
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "IOM_ROOT": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-    }
-    run = [sys.executable, "-m", "iom"]
-    subprocess.run(
-        [sys.executable, str(Path(__file__).parents[2] / "manage.py"), "migrate", "-v0"],
-        env=env,
-        check=True,
-    )
-    first = subprocess.run(
-        [*run, "import", str(EXAMPLES / "extract")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = migrated(development_env(tmp_path))
+    first = run_iom("import", str(EXAMPLES / "extract"), env=env)
     assert first.returncode == 0, first.stderr
     assert "4 new, 0 updated, 0 unchanged, 0 kept aside" in first.stderr
-    again = subprocess.run(
-        [*run, "import", str(EXAMPLES / "extract")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    again = run_iom("import", str(EXAMPLES / "extract"), env=env)
     assert "0 new, 0 updated, 4 unchanged" in again.stderr
-    verified = subprocess.run(
-        [*run, "audit-verify"], env=env, capture_output=True, text=True, check=False
-    )
+    verified = run_iom("audit-verify", env=env)
     assert verified.returncode == 0
     assert "4 events chained" in verified.stdout
 

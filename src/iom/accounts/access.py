@@ -27,7 +27,6 @@ def staff_view(action: str) -> Callable[[View], View]:
                 raise PermissionDenied(action)
             return view(request, *args, **kwargs)
 
-        wrapped.iom_action = action  # type: ignore[attr-defined]
         return wrapped
 
     return decorate

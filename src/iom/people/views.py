@@ -69,13 +69,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     rules_person = to_rules(person)
     catalogue = load_catalogue()
     assessments = []
-    for policy_id in available_policies():
-        result = assess(rules_person, load_policy(policy_id), today, catalogue)
+    for policy in map(load_policy, available_policies()):
+        result = assess(rules_person, policy, today, catalogue)
         reasons = [(r, evidence_rows(r.evidence)) for r in result.reasons]
         assessments.append(
             {
                 "result": result,
-                "policy": load_policy(policy_id),
+                "policy": policy,
                 "reasons": reasons,
                 "hints": what_would_change(result),
             }

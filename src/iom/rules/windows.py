@@ -24,10 +24,6 @@ class Window:
     length: Duration
     added_days: int
 
-    @property
-    def base_start(self) -> date:
-        return self.length.before(self.end)
-
     def holds(self, day: date) -> bool:
         return self.start <= day <= self.end
 

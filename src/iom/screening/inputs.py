@@ -9,7 +9,6 @@ Accepted inputs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,23 +24,23 @@ class InputError(ValueError):
     """The input as a whole cannot be read (not a bad row: those are rejects)."""
 
 
-@dataclass(frozen=True)
-class Loaded:
-    kind: str  # "jsonl", "parquet" or "csv"
-    prechecked_rejects: list[tuple[str, int, str, str, str]]  # file, line, person, field, reason
+Reject = tuple[str, int, str, str, str]  # file, line, person, field, reason
 
 
 def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def load(con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue) -> Loaded:
-    """Create `raw_people`, `raw_convictions` and `raw_custody`, each with `file` and `line`."""
+def load(con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue) -> list[Reject]:
+    """Create `raw_people`, `raw_convictions` and `raw_custody`, each with `file` and `line`.
+
+    Returns the rejects found while reading (JSON Lines only: tables are checked in SQL later).
+    """
     if source.is_dir():
         for fmt in ("parquet", "csv"):
             if (source / f"people.{fmt}").exists():
                 _load_tables(con, source, fmt)
-                return Loaded(fmt, [])
+                return []
         raise InputError(
             f"{source}: a folder input needs people.parquet or people.csv (with convictions and custody)"
         )
@@ -85,10 +84,10 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None
         con.execute("SET preserve_insertion_order = false")  # as run.connect sets it
 
 
-def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> Loaded:
+def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> list[Reject]:
     """Check each record with the rules core, then normalise the good ones into the raw tables."""
     rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
-    rejects: list[tuple[str, int, str, str, str]] = []
+    rejects: list[Reject] = []
     for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
         line = int(record.position.split()[-1])
         if record.person is None:
@@ -103,4 +102,4 @@ def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue
         con.register("arrow_rows", arrow_table(name, rows[name], where))
         con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
         con.unregister("arrow_rows")
-    return Loaded("jsonl", rejects)
+    return rejects

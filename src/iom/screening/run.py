@@ -61,13 +61,11 @@ def screen(
     con = con or connect()
     engine.register_catalogue(con, catalogue)
     step("load")
-    loaded = load(con, source, catalogue)
+    prechecked = load(con, source, catalogue)
     step("check")
     checks.check(con)
-    if loaded.prechecked_rejects:
-        con.executemany(
-            "INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", loaded.prechecked_rejects
-        )
+    if prechecked:
+        con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", prechecked)
     step("assess")
     columns = engine.ENGINES[policy.engine](con, policy, as_of, catalogue)
     step("write")

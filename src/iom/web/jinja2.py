@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
@@ -22,7 +21,5 @@ def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", select_autoescape())
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
     env = Environment(**options)
-    env.globals.update(
-        static=static, url=url, get_messages=get_messages
-    )  # csrf_input comes from Django
+    env.globals.update(static=static, url=url)  # csrf_input comes from Django
     return env
