@@ -175,7 +175,7 @@ def screen_command(
     Bad rows are written to the rejects file with their file, line, field and reason; the people
     they belong to are held back and the rest are screened. The exit status is then 2.
     """
-    from iom.screening.inputs import InputError
+    from iom.ingest.loading import InputError
     from iom.screening.run import STEPS, connect, screen
 
     try:
@@ -292,10 +292,11 @@ def import_command(
 
 @app.command("audit-verify")
 def audit_verify_command() -> None:
-    """Check the access log's hash chain; name the first broken link."""
+    """Check the access log: its keyed hash chain, and its end against the checkpoint."""
     from iom.web.bootstrap import setup
 
     setup()
+    from iom.audit import checkpoint
     from iom.audit.models import AuditEvent
     from iom.audit.service import verify
 
@@ -303,7 +304,13 @@ def audit_verify_command() -> None:
     if broken is not None:
         err.print(f"[bold red]broken:[/] event {broken.event_id} {broken.problem}", soft_wrap=True)
         raise typer.Exit(1)
-    out.print(f"the access log is intact: {AuditEvent.objects.count():,} events chained")
+    head = checkpoint.read()
+    end = (
+        f"holds the checkpointed event {head.event_id}"
+        if head
+        else "is empty, with no checkpoint yet"
+    )
+    out.print(f"the access log is intact: {AuditEvent.objects.count():,} events chained; it {end}")
 
 
 @app.command("demo")

@@ -59,7 +59,18 @@ def test_sign_in_search_open_a_person_and_read_why(
     extract.write_text((EXAMPLES / "people.jsonl").read_text() + json.dumps(bad) + "\n")
     run = import_file(extract)
     page = browser_page
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto(f"{live_server.url}/")
+    # GOV.UK Frontend ran under the Content-Security-Policy: its nonce'd inline script marked the
+    # body, and its modules set up the password field's "Show" button.
+    assert "govuk-frontend-supported" in (page.locator("body").get_attribute("class") or "")
+    assert page.get_by_role("button", name="Show password").is_visible()
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
@@ -81,3 +92,4 @@ def test_sign_in_search_open_a_person_and_read_why(
     assert page.locator("text=is not in the offence catalogue").is_visible()
     page.screenshot(path=str(ARTIFACTS / "import-report.png"), full_page=True)
     assert (ARTIFACTS / "person-page.png").stat().st_size > 10_000
+    assert blocked == []

@@ -162,3 +162,26 @@ def test_unknown_column_is_refused(extract: Path, tmp_path: Path) -> None:
     result = iom_screen(extract, tmp_path / "out.csv")
     assert result.returncode == 2
     assert "unknown column 'shoe_size'" in result.stderr
+
+
+def test_csv_cells_that_would_run_as_formulas_are_defused(tmp_path: Path) -> None:
+    """Finding 12: a spreadsheet opening the results or the rejects runs no formula from the feed."""
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "id,date_of_birth,area,ogrs_score\n"
+        '"=HYPERLINK(""http://example.invalid"",""x"")",1990-01-01,+area,60\n'
+        "@SUM(1),1990-13-45,-area,60\n"
+        '"\tTAB",1990-01-01,Derby City,-1\n'
+    )
+    (folder / "convictions.csv").write_text("person_id,id,offence_code,conviction_date\n")
+    (folder / "custody.csv").write_text("person_id,kind,start\n")
+    output = tmp_path / "out.csv"
+    iom_screen(folder, output)
+    results = output.read_text()
+    rejects = Path(f"{output}.rejects.csv").read_text()
+    for text in (results, rejects):
+        for row in csv.reader(text.splitlines()):
+            assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), row
+    assert "'=HYPERLINK" in results
+    assert "'@SUM(1)" in rejects

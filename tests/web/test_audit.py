@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from copy import copy
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
-from django.test import Client
+from django.test import Client, override_settings
 
 from iom.accounts.models import Role
+from iom.audit import checkpoint
 from iom.audit.models import AuditEvent
-from iom.audit.service import record, verify
+from iom.audit.service import GENESIS, digest, record, verify
 from iom.people import models as m
+from tests.helpers import development_env, migrated, run_iom
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +69,12 @@ def test_coordinators_can_filter_the_log(
 
 
 def test_the_chain_verifies_and_names_the_first_broken_link(
-    make_user: Callable[..., object],
+    make_user: Callable[..., object], django_capture_on_commit_callbacks: Any
 ) -> None:
     user = make_user()
-    for n in range(5):
-        record(user, "consultation", "person", n, f"event {n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            record(user, "consultation", "person", n, f"event {n}")
     events = list(AuditEvent.objects.order_by("id"))
     assert verify() is None
     altered = [copy(e) for e in events]
@@ -92,10 +100,13 @@ def test_the_database_refuses_changes_on_postgresql(make_user: Callable[..., obj
         AuditEvent.objects.all().delete()
 
 
-def test_tampering_in_the_database_is_detected(make_user: Callable[..., object]) -> None:
+def test_tampering_in_the_database_is_detected(
+    make_user: Callable[..., object], django_capture_on_commit_callbacks: Any
+) -> None:
     user = make_user()
-    for n in range(3):
-        record(user, "consultation", "person", n, f"event {n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            record(user, "consultation", "person", n, f"event {n}")
     if connection.vendor == "postgresql":
         with (
             connection.cursor() as cursor
@@ -108,3 +119,111 @@ def test_tampering_in_the_database_is_detected(make_user: Callable[..., object])
     broken = verify()
     assert broken is not None
     assert broken.event_id == AuditEvent.objects.get(record_id="1").id
+
+
+def test_the_system_administrator_sees_who_did_what_without_personal_details(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    """Finding 7: names opened and search terms are for coordinators, not the system administrator."""
+    pcso = signed_in(Role.PCSO)
+    pcso.get("/people/?q=19/08/2004")
+    pcso.get(f"/people/{adult.pk}/")
+    admin_page = signed_in(Role.SYSTEM_ADMIN).get("/audit/").content.decode()
+    assert "user-pcso" in admin_page
+    assert "Consultation" in admin_page
+    assert "Adam" not in admin_page
+    assert "19/08/2004" not in admin_page
+    coordinator_page = signed_in(Role.COORDINATOR).get("/audit/").content.decode()
+    assert "opened Adam Adult" in coordinator_page
+    assert "19/08/2004" in coordinator_page
+    assert AuditEvent.objects.filter(record_type="access log", username="user-coordinator").exists()
+
+
+def tamper(*statements: tuple[str, list[Any]]) -> None:
+    """Change the table behind the app's back, as someone with database access could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER iom_audit_append_only")
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER iom_audit_append_only")
+
+
+@pytest.fixture
+def five_events(
+    make_user: Callable[..., object], django_capture_on_commit_callbacks: Any
+) -> list[AuditEvent]:
+    user = make_user()
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            record(user, "consultation", "person", n, f"event {n}")
+    return list(AuditEvent.objects.order_by("id"))
+
+
+def test_cutting_off_the_end_of_the_log_is_caught(five_events: list[AuditEvent]) -> None:
+    """Finding 11: the remaining events still chain, but the checkpoint names the missing end."""
+    assert checkpoint.read() == checkpoint.Head(five_events[-1].pk, five_events[-1].hash)
+    assert verify() is None
+    tamper(("DELETE FROM audit_auditevent WHERE id >= %s", [five_events[3].pk]))
+    broken = verify()
+    assert broken is not None
+    assert broken.event_id == five_events[-1].pk
+    assert "cut off" in broken.problem
+    tamper(("DELETE FROM audit_auditevent", []))
+    broken = verify()
+    assert broken is not None
+    assert "the log ends at nothing" in broken.problem
+
+
+def test_a_log_rewritten_without_the_key_is_caught(five_events: list[AuditEvent]) -> None:
+    """Finding 11: without the key nobody can re-sign a changed log so that it verifies."""
+    forged, previous = [], GENESIS
+    with override_settings(IOM_AUDIT_KEY="a key the forger made up"):
+        for event in five_events:
+            event.description = event.description.replace("event", "nothing")
+            event.previous_hash = previous
+            event.hash = previous = digest(previous, event)
+            forged.append(event)
+        assert verify(forged) is None  # it would pass under the forger's key
+    tamper(
+        *[
+            (
+                "UPDATE audit_auditevent SET description = %s, previous_hash = %s, hash = %s WHERE id = %s",
+                [e.description, e.previous_hash, e.hash, e.pk],
+            )
+            for e in forged
+        ]
+    )
+    broken = verify()
+    assert broken is not None
+    assert broken.event_id == five_events[0].pk
+
+
+def test_a_log_with_events_and_no_checkpoint_does_not_pass(five_events: list[AuditEvent]) -> None:
+    checkpoint.location().unlink()
+    broken = verify()
+    assert broken is not None
+    assert "has no checkpoint" in broken.problem
+
+
+def test_the_checkpoint_only_moves_forwards(tmp_path: Path) -> None:
+    path = tmp_path / "head.json"
+    checkpoint.advance(checkpoint.Head(7, "b"), path)
+    checkpoint.advance(checkpoint.Head(5, "a"), path)  # a transaction that committed later
+    assert checkpoint.read(path) == checkpoint.Head(7, "b")
+
+
+def test_audit_verify_reports_a_cut_off_end(tmp_path: Path) -> None:
+    env = migrated(development_env(tmp_path))
+    assert run_iom("import", str(EXAMPLES / "people.jsonl"), env=env).returncode == 0
+    intact = run_iom("audit-verify", env=env)
+    assert intact.returncode == 0, intact.stderr
+    assert "checkpoint" in intact.stdout
+    with sqlite3.connect(tmp_path / "iom.sqlite3") as database:
+        database.execute(
+            "DELETE FROM audit_auditevent WHERE id = (SELECT max(id) FROM audit_auditevent)"
+        )
+    cut = run_iom("audit-verify", env=env)
+    assert cut.returncode == 1
+    assert "cut off" in cut.stderr

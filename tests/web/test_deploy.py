@@ -17,9 +17,10 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "IOM_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in ("SECRET_KEY", "IOM_AUDIT_KEY", "IOM_DEBUG", "IOM_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
-    env.update(DJANGO_SETTINGS_MODULE="iom.web.production", SECRET_KEY=secrets.token_urlsafe(64),
+    env.update(DJANGO_SETTINGS_MODULE="iom.web.production", SECRET_KEY=secrets.token_urlsafe(64), IOM_AUDIT_KEY=secrets.token_urlsafe(32),
                ALLOWED_HOSTS="iom.example.org", IOM_ROOT=str(tmp_path),
                DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}")  # fmt: skip
     return env

@@ -104,7 +104,7 @@ def test_upload_page_and_report(signed_in: Callable[[str], Client], tmp_path: Pa
     assert looked.details == "DEMO3"  # the people the report named
     assert m.Person.objects.count() == 3
     wrong = client.post("/people/imports/", {})
-    assert "Choose a JSON Lines file" in wrong.content.decode()
+    assert "Choose a file to import" in wrong.content.decode()
 
 
 def test_upload_a_zip_of_tables(signed_in: Callable[[str], Client], tmp_path: Path) -> None:
@@ -121,8 +121,10 @@ def test_upload_a_zip_of_tables(signed_in: Callable[[str], Client], tmp_path: Pa
     with zipfile.ZipFile(incomplete, "w") as zipped:
         zipped.write(EXAMPLES / "extract" / "people.csv", "people.csv")
     with incomplete.open("rb") as handle:
-        page = client.post("/people/imports/", {"extract": handle}).content.decode()
+        page = client.post("/people/imports/", {"extract": handle}, follow=True).content.decode()
+    assert "The import failed" in page
     assert "must hold people, convictions and custody" in page
+    assert m.ImportRun.objects.latest("pk").status == m.ImportRun.Status.FAILED
 
 
 def test_iom_import_command(tmp_path: Path) -> None:

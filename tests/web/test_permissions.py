@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from iom.accounts.models import Role
 from iom.accounts.permissions import ACTIONS, PUBLIC, URL_ACTIONS, markdown
+from iom.audit.models import AuditEvent
 from iom.people import models as m
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +88,10 @@ def test_youth_records_only_for_yjs_police_iom_and_coordinators(
 ) -> None:
     response = signed_in(role.value).get(f"/people/{youth.pk}/")
     may = role in (Role.YJS_CASE_MANAGER, Role.POLICE_IOM_OFFICER, Role.PCSO, Role.COORDINATOR)
-    assert response.status_code == (200 if may else 403)
+    # A role that may open adults but not children gets "not found", as for an id that does not
+    # exist; a role that may open nobody is refused whoever the id belongs to.
+    expected = 200 if may else 404 if role.value in ACTIONS["view_person"].roles else 403
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize("role", [Role.POLICE_INTELLIGENCE, Role.PROBATION_OM])
@@ -125,3 +131,80 @@ def test_restricted_flags_only_for_their_agency(
     assert "Open flag from probation" in page
     assert "Police only: source protection" in page
     assert "Probation only: address" not in page
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def url_views(resolver: URLResolver | None = None, namespace: str = "") -> dict[str, Any]:
+    views: dict[str, Any] = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            views |= url_views(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            views[f"{namespace}{pattern.name}"] = pattern.callback
+    return views
+
+
+def test_every_view_declares_its_methods() -> None:
+    undeclared = [
+        name for name, view in url_views().items() if not hasattr(view, "allowed_methods")
+    ]
+    assert undeclared == []
+    for name, view in url_views().items():
+        assert set(view.allowed_methods) <= {"GET", "HEAD", "POST"}, name
+
+
+def test_other_methods_are_refused_and_write_nothing(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    """Finding 8: PUT, PATCH, DELETE, OPTIONS and TRACE never reach a view."""
+    run = m.ImportRun.objects.create(source="test")
+    client = signed_in(Role.COORDINATOR)
+    views = url_views()
+    addresses = {
+        **{n: p for n, (_, p) in paths(adult, run).items()},
+        "accounts:sign-in": "/accounts/sign-in",
+        "accounts:verify": "/accounts/sign-in/code",
+        "accounts:enrol": "/accounts/sign-in/set-up",
+        "accounts:sign-out": "/accounts/sign-out",
+    }
+    assert set(addresses) == set(views)
+    before = AuditEvent.objects.count()
+    for name, path in addresses.items():
+        for method in METHODS:
+            if method in views[name].allowed_methods:
+                continue
+            response = client.generic(method, path)
+            assert response.status_code == 405, f"{method} {path}: {response.status_code}"
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_child_record_and_a_missing_record_look_the_same(
+    signed_in: Callable[[str], Client], youth: m.Person
+) -> None:
+    """Finding 14: a role barred from children cannot tell a child's id from an unused one."""
+    client = signed_in(Role.PROBATION_OM)
+    child = client.get(f"/people/{youth.pk}/")
+    missing = client.get(f"/people/{youth.pk + 1000}/")
+    assert child.status_code == missing.status_code == 404
+    assert without_nonces(child.content) == without_nonces(missing.content)
+
+
+def without_nonces(content: bytes) -> str:
+    """The page without what differs on every response anyway (CSP nonce, CSRF tokens)."""
+    return re.sub(r'(nonce|value)="[^"]+"', "", content.decode())
+
+
+def test_refused_accesses_are_logged(
+    signed_in: Callable[[str], Client], youth: m.Person, adult: m.Person
+) -> None:
+    """Finding 15: a refusal by role and a refusal by record both reach the access log."""
+    signed_in(Role.PROBATION_OM).get(f"/people/{youth.pk}/")
+    by_record = AuditEvent.objects.get(operation="refused", username="user-probation_om")
+    assert (by_record.record_type, by_record.record_id) == ("person", str(youth.pk))
+    signed_in(Role.GOVERNANCE_ANALYST).get(f"/people/{adult.pk}/")
+    by_role = AuditEvent.objects.get(operation="refused", username="user-governance_analyst")
+    assert by_role.description == "refused view_person"
+    assert by_role.details == f"GET /people/{adult.pk}/"

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iom.accounts.models import Role, User
 from iom.accounts.views import NOT_RIGHT
+from iom.audit.models import AuditEvent
 from tests.web.conftest import PASSWORD, code_for, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,74 @@ def test_sessions_from_before_sign_out_everywhere_are_refused(
         sessions_valid_from=timezone.now() + timedelta(seconds=1)
     )
     assert client.get("/").status_code == 302
+
+
+def test_a_locked_account_cannot_finish_signing_in_at_the_code_step(
+    make_user: Callable[..., User],
+) -> None:
+    """Finding 1: wrong codes lock the account, and the same half-signed-in session stays locked out."""
+    user = make_user()
+    client = Client()
+    client.post("/accounts/sign-in", {"username": user.username, "password": PASSWORD})
+    answers = [
+        client.post("/accounts/sign-in/code", {"code": code_for(user, offset=-10 - n)}).status_code
+        for n in range(5)
+    ]
+    assert answers[:4] == [200] * 4
+    assert answers[4] == 403
+    response = client.post("/accounts/sign-in/code", {"code": code_for(user)})
+    assert response.status_code == 403
+    assert client.get("/").status_code == 302  # not signed in
+    assert AccessAttempt.objects.filter(username=user.username).exists()  # the lock stands
+    assert AuditEvent.objects.filter(operation="refused", record_type="sign-in").exists()
+
+
+def test_a_lock_set_elsewhere_stops_a_session_waiting_at_the_code_step(
+    make_user: Callable[..., User],
+) -> None:
+    user = make_user()
+    waiting = Client()
+    waiting.post("/accounts/sign-in", {"username": user.username, "password": PASSWORD})
+    attacker = Client()
+    for _ in range(5):
+        attacker.post("/accounts/sign-in", {"username": user.username, "password": "not-it-at-all"})
+    response = waiting.post("/accounts/sign-in/code", {"code": code_for(user)})
+    assert response.status_code == 403
+    assert NOT_RIGHT in response.content.decode()
+    assert waiting.get("/").status_code == 302
+
+
+def test_lockout_is_by_username_and_address_and_ends_after_the_cool_off(
+    make_user: Callable[..., User],
+) -> None:
+    """Finding 13: one address cannot lock an officer out everywhere, and a lock does not last."""
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
+    user = make_user()
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        attacker.post("/accounts/sign-in", {"username": user.username, "password": "guessing-1234"})
+    locked = attacker.post("/accounts/sign-in", {"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 403
+    at_the_station = Client(REMOTE_ADDR="192.0.2.20")
+    assert sign_in(at_the_station, user).status_code == 302
+    assert at_the_station.get("/").status_code == 200
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)  # the same step's code again, here only
+    later = Client(REMOTE_ADDR="203.0.113.9")
+    assert sign_in(later, user).status_code == 302
+    assert later.get("/").status_code == 200
+
+
+def test_demo_users_are_refused_when_demo_mode_is_off(make_user: Callable[..., User]) -> None:
+    """Finding 10: production settings turn demo mode off; demo users then cannot sign in or stay."""
+    user = make_user()
+    User.objects.filter(pk=user.pk).update(is_demo=True)
+    client = Client()
+    assert sign_in(client, user).status_code == 302
+    with override_settings(IOM_DEMO=False):
+        assert client.get("/").status_code == 302  # the session ended
+        response = Client().post(
+            "/accounts/sign-in", {"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 200
+        assert NOT_RIGHT in response.content.decode()

@@ -39,7 +39,9 @@ ACTIONS = {
         Action("import_people", "person (bulk)", frozenset({R.COORDINATOR, R.MAIT_ANALYST}),
                "Upload a PNC-style extract; see import reports."),
         Action("view_audit_log", "audit events", frozenset({R.COORDINATOR, R.SYSTEM_ADMIN}),
-               "Read and filter the whole access log."),
+               "Read and filter the whole access log: who did what to which kind of record, when."),
+        Action("view_audit_details", "audit events (personal details)", frozenset({R.COORDINATOR}),
+               "The personal details in the access log: names opened, search terms, files imported."),
         Action("sign_out_everywhere", "own sessions", frozenset(Role.values), "End every session of one's own."),
     ]
 }  # fmt: skip

@@ -5,22 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
-from iom.accounts.access import staff_view
+from iom.accounts.access import CHANGE, FORM, public_view, staff_view
 from iom.accounts.forms import CodeForm, SignInForm
 from iom.accounts.middleware import SIGNED_IN_AT
 from iom.accounts.models import User
 from iom.accounts.totp import authenticator_key
+from iom.audit.models import Operation
+from iom.audit.service import record
 
 PENDING = "iom_pending_user"
 NEXT = "iom_next"
@@ -28,7 +30,7 @@ NEXT = "iom_next"
 NOT_RIGHT = "The details you entered are not right, or the account is locked. Try again, or ask your IOM coordinator."
 
 
-@require_http_methods(["GET", "POST"])
+@public_view(FORM)
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,12 +63,14 @@ def _pending_user(request: HttpRequest) -> User | None:
     return None if pk is None else User.objects.filter(pk=pk, is_active=True).first()
 
 
-@require_http_methods(["GET", "POST"])
+@public_view(FORM)
 def verify(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
     if user is None or device is None:
         return redirect("accounts:sign-in")
+    if _locked(request, user):
+        return locked_out(request, {"username": user.username})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -76,11 +80,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@public_view(FORM)
 def enrol(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:sign-in")
+    if _locked(request, user):
+        return locked_out(request, {"username": user.username})
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "authenticator"}
     )
@@ -104,6 +110,16 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _locked(request: HttpRequest, user: User) -> bool:
+    """A half-signed-in session must not finish once the account is locked (it may have become
+    locked by this session's own wrong codes, or by failures elsewhere)."""
+    if AxesProxyHandler.is_allowed(request, {"username": user.username}):
+        return False
+    request.session.pop(PENDING, None)
+    request.session.pop(NEXT, None)
+    return True
+
+
 def _failed(request: HttpRequest, user: User) -> None:
     """A wrong code counts towards the lockout like a wrong password."""
     user_login_failed.send(
@@ -113,20 +129,19 @@ def _failed(request: HttpRequest, user: User) -> None:
 
 def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
     target = request.session.get(NEXT) or ""
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # a new session key
+    login(request, user, backend="iom.accounts.backends.StaffBackend")  # a new session key
     otp_login(request, device)
     request.session[SIGNED_IN_AT] = timezone.now().isoformat()
     return redirect(target or "home")
 
 
-@require_POST
+@public_view(CHANGE)
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:sign-in")
 
 
-@require_POST
-@staff_view("sign_out_everywhere")
+@staff_view("sign_out_everywhere", CHANGE)
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     user.sign_out_everywhere()
@@ -138,6 +153,8 @@ def locked_out(
     request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     """django-axes calls this when a username is locked: the same words as any failure."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    record(request.user, Operation.REFUSED, "sign-in", "", f"locked out: {username}")
     form = SignInForm(request.POST or None)
     form.is_valid()
     form.add_error(None, NOT_RIGHT)

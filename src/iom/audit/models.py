@@ -14,6 +14,7 @@ class Operation(models.TextChoices):
     DISCLOSURE = "disclosure", "Disclosure"
     COMBINATION = "combination", "Combination"
     ERASURE = "erasure", "Erasure"
+    REFUSED = "refused", "Refused"  # not s.62: an attempt the permission checks turned away
 
 
 class AuditEvent(models.Model):

@@ -1,21 +1,26 @@
 """`record()`: the one way an event enters the access log, in the caller's transaction.
 
-Each event's hash covers its content and the previous event's hash, so changing, inserting or
-deleting any event breaks every later link; `verify()` walks the chain and names the first break.
+Each event's hash is an HMAC, under a key from the environment, of its content and the previous
+event's hash, so changing, inserting or deleting any event breaks every later link, and the chain
+cannot be rewritten wholesale without the key. The newest event is checkpointed outside the table
+after each commit, so cutting off the log's end is caught too. `verify()` names the first problem.
 On PostgreSQL a trigger also refuses UPDATE and DELETE on the table.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from iom.audit import checkpoint
 from iom.audit.middleware import current_request_id
 from iom.audit.models import AuditEvent, Operation
 
@@ -31,7 +36,7 @@ def digest(previous_hash: str, event: AuditEvent) -> str:
     content = {name: getattr(event, name) for name in CHAINED_FIELDS}
     content["at"] = event.at.isoformat()
     text = previous_hash + json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hmac.new(settings.IOM_AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def record(
 
 def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
     """Append several events by one actor in one go (an import batch), chained in order."""
+    if not entries:
+        return []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -77,7 +84,8 @@ def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
             event = AuditEvent(
                 at=now,
                 user_id_at_time=getattr(user, "pk", None),
-                username=getattr(user, "username", "") or "system",
+                username=getattr(user, "username", "")
+                or ("system" if user is None else "anonymous"),
                 agency=str(agency) if agency else "",
                 role=getattr(user, "role", "") or "",
                 operation=str(entry.operation),
@@ -91,7 +99,10 @@ def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
             )
             event.hash = previous = digest(previous, event)
             events.append(event)
-        return AuditEvent.objects.bulk_create(events)
+        written = AuditEvent.objects.bulk_create(events)
+        head = checkpoint.Head(written[-1].pk, written[-1].hash)
+        transaction.on_commit(lambda: checkpoint.advance(head))
+        return written
 
 
 @dataclass(frozen=True)
@@ -100,15 +111,40 @@ class Break:
     problem: str
 
 
-def verify(events: Iterable[AuditEvent] | None = None) -> Break | None:
-    """The first broken link in the chain, or None when every event is as written."""
-    previous = GENESIS
-    for event in events if events is not None else AuditEvent.objects.order_by("id").iterator():
+def verify(
+    events: Iterable[AuditEvent] | None = None, head: checkpoint.Head | None = None
+) -> Break | None:
+    """The first problem in the log, or None when every event is as written and none is missing.
+
+    Without `events`, the database's log is checked against the stored checkpoint.
+    """
+    from_database = events is None
+    if events is None:
+        events = AuditEvent.objects.order_by("id").iterator()
+        head = checkpoint.read()
+    previous, seen = GENESIS, 0
+    for event in events:
         if event.previous_hash != previous:
             return Break(
                 event.id, "does not follow the event before it (an event was removed or inserted)"
             )
         if digest(previous, event) != event.hash:
-            return Break(event.id, "its content does not match its hash (it was altered)")
-        previous = event.hash
+            return Break(
+                event.id, "its content does not match its hash (it was altered or re-signed)"
+            )
+        if head is not None and event.id == head.event_id and event.hash != head.hash:
+            return Break(
+                event.id, "is not the event the checkpoint recorded (the log was rewritten)"
+            )
+        previous, seen = event.hash, event.id
+    if from_database and head is None and seen:
+        return Break(
+            seen, f"has no checkpoint at {checkpoint.location()}: a cut-off end could not be seen"
+        )
+    if head is not None and seen < head.event_id:
+        return Break(
+            head.event_id,
+            f"is missing: the checkpoint records events up to {head.event_id}, the log ends at "
+            f"{seen or 'nothing'} (its end was cut off)",
+        )
     return None

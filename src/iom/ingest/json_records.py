@@ -32,7 +32,7 @@ def read_json_records(text: str) -> Iterator[RawRecord]:
         return
     try:
         whole = json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         yield from _lines(text)
         return
     yield _object(whole, "record 1")
@@ -45,6 +45,10 @@ def _array(text: str) -> Iterator[RawRecord]:
         raise UnreadableFile(
             f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
+    except (ValueError, RecursionError) as error:
+        raise UnreadableFile(f"not valid JSON: {_unreadable(error)}") from None
+    if not isinstance(items, list):
+        raise UnreadableFile("not valid JSON: a file starting with [ must be one JSON array")
     for number, item in enumerate(items, start=1):
         yield _object(item, f"record {number}")
 
@@ -59,6 +63,14 @@ def _lines(text: str) -> Iterator[RawRecord]:
             yield RawRecord(
                 f"line {number}", problem=f"not valid JSON: {error.msg} at column {error.colno}"
             )
+        except (ValueError, RecursionError) as error:
+            yield RawRecord(f"line {number}", problem=f"not valid JSON: {_unreadable(error)}")
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return str(error)
 
 
 def _object(data: Any, position: str) -> RawRecord:

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iom.ingest.json_records import read_json_records
+import duckdb
+
+from iom.ingest import checks
+from iom.ingest.json_records import UnreadableFile, read_json_records
+from iom.ingest.loading import InputError, connect, load, register_catalogue
 from iom.ingest.people import check_records
 from iom.ingest.tables import person_record
 from iom.rules import Catalogue, Person
@@ -29,10 +33,31 @@ class Problem:
     reason: str
 
 
+class UnreadableInput(ValueError):
+    """The input as a whole cannot be read, so nothing in it is loaded: the message says why."""
+
+
 def read_people(source: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
-    if source.is_dir():
-        return _from_tables(source, catalogue)
-    return _from_jsonl(source, catalogue)
+    """Every good person and every problem; `UnreadableInput` when the input cannot be read at all."""
+    try:
+        if source.is_dir():
+            return _from_tables(source, catalogue)
+        return _from_jsonl(source, catalogue)
+    except UnicodeDecodeError as error:
+        raise UnreadableInput(
+            f"{source.name}: not UTF-8 text (byte {error.object[error.start]:#04x} at "
+            f"position {error.start}); save the extract as UTF-8"
+        ) from None
+    except (InputError, UnreadableFile) as error:
+        raise UnreadableInput(str(error)) from None
+    except duckdb.Error as error:
+        raise UnreadableInput(
+            f"{source.name}: the tables cannot be read: {_first_line(error)}"
+        ) from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:300]
 
 
 def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
@@ -48,12 +73,8 @@ def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Pr
 
 
 def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
-    from iom.screening import checks, engine
-    from iom.screening.inputs import load
-    from iom.screening.run import connect
-
     con = connect()
-    engine.register_catalogue(con, catalogue)
+    register_catalogue(con, catalogue)
     load(con, folder, catalogue)
     checks.check(con)
     problems = [Problem(*row) for row in con.execute(

@@ -2,45 +2,136 @@
 
 Each batch of people is one transaction, so a crash leaves no half-written person. Bad rows go
 into the run's report with file, line and field. Loading the same file again changes nothing.
+A record the uploader may not see (a child's, for most roles) is kept aside as not permitted,
+in the same words whether or not it is already held, and the refusal is logged. Every run ends
+finished or failed: an input that cannot be read at all fails the run with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import Entry, record_many
-from iom.ingest.sources import read_people
+from iom.audit.service import Entry, record, record_many
+from iom.ingest.sources import Problem, UnreadableInput, read_people
 from iom.people import models as m
 from iom.people.records import feed_digest, store_many
 from iom.rules import Person, load_catalogue
 
 BATCH = 500
+NOT_PERMITTED = (
+    "not permitted: your role may not load or change this person's record; ask an IOM coordinator"
+)
+# Text the database would refuse or cut: (field, where in the rules Person, the column's length).
+LENGTHS = {
+    "id": 64,
+    "pnc_id": 20,
+    "given_name": 100,
+    "family_name": 100,
+    "ethnicity": 3,
+    "area": 100,
+}
+CONVICTION_LENGTHS = {"id": 64, "description": 300}
+MAX_DAYS = 2**31 - 1
 
 
 def import_file(
-    source: Path, user: Any = None, progress: Callable[[int, int], None] = lambda done, total: None
+    source: Path,
+    user: Any = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    label: str = "",
 ) -> m.ImportRun:
+    """Load `source` (JSON Lines, or a folder of the three tables); `label` names it in the report."""
     run = m.ImportRun.objects.create(
-        source=str(source), started_by=user if getattr(user, "pk", None) else None
+        source=label or str(source), started_by=user if getattr(user, "pk", None) else None
     )
-    people, problems = read_people(source, load_catalogue())
-    m.ImportProblem.objects.bulk_create([
-        m.ImportProblem(run=run, file=p.file, line=p.line, person=p.person, field=p.field, reason=p.reason[:500])
-        for p in problems
-    ])  # fmt: skip
-    run.rejected = len({(p.file, p.person or p.line) for p in problems})
-    for start in range(0, len(people), BATCH):
-        _load_batch(run, people[start : start + BATCH], user)
-        progress(min(start + BATCH, len(people)), len(people))
+    try:
+        people, problems = read_people(source, load_catalogue())
+    except UnreadableInput as error:
+        return fail(run, str(error).replace(f"{source}/", "").replace(str(source), run.source))
+    try:
+        people, problems = _storable(people, problems)
+        _keep_aside(run, problems, folder=source)
+        for start in range(0, len(people), BATCH):
+            _load_batch(run, people[start : start + BATCH], user)
+            progress(min(start + BATCH, len(people)), len(people))
+    except BaseException:
+        fail(run, "The import stopped part-way: the batches before the stop went in. Run it again.")
+        raise
+    run.status = m.ImportRun.Status.FINISHED
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def fail(run: m.ImportRun, reason: str) -> m.ImportRun:
+    run.status, run.failure, run.finished_at = m.ImportRun.Status.FAILED, reason, timezone.now()
+    run.save()
+    return run
+
+
+def _keep_aside(run: m.ImportRun, problems: list[Problem], folder: Path) -> None:
+    """Store the first problems (up to the limit) for the report; count them all."""
+    limit = settings.IOM_IMPORT_MAX_PROBLEMS
+    prefix = f"{folder}/" if folder.is_dir() else str(folder)
+    m.ImportProblem.objects.bulk_create(
+        m.ImportProblem(
+            run=run,
+            file=p.file.replace(prefix, "") or run.source,
+            line=p.line,
+            person=p.person[:64],
+            field=p.field[:100],
+            reason=p.reason[:500],
+        )
+        for p in problems[:limit]
+    )
+    run.problems_total = len(problems)
+    run.rejected = len({(p.file, p.person or p.line) for p in problems})
+
+
+def _storable(people: list[Person], problems: list[Problem]) -> tuple[list[Person], list[Problem]]:
+    """Keep aside people with values the database cannot hold as given (too long, NUL, not finite)."""
+    good = []
+    for person in people:
+        found = [
+            Problem("", 0, person.id[:64], field, reason) for field, reason in _unstorable(person)
+        ]
+        if found:
+            problems = [*problems, *found]
+        else:
+            good.append(person)
+    return good, problems
+
+
+def _unstorable(person: Person) -> Iterator[tuple[str, str]]:
+    for field, limit in LENGTHS.items():
+        yield from _text(field, getattr(person, field), limit)
+    for n, conviction in enumerate(person.convictions):
+        for field, limit in CONVICTION_LENGTHS.items():
+            yield from _text(f"convictions[{n}].{field}", getattr(conviction, field), limit)
+    for n, period in enumerate(person.custody):
+        if period.sentence_days is not None and not 0 <= period.sentence_days <= MAX_DAYS:
+            yield f"custody[{n}].sentence_days", f"{period.sentence_days} is out of range"
+    if person.ogrs is not None:
+        if not math.isfinite(person.ogrs.score):
+            yield "ogrs.score", "must be a number"
+        yield from _text("ogrs.version", person.ogrs.version, 10)
+
+
+def _text(field: str, value: str | None, limit: int) -> Iterator[tuple[str, str]]:
+    if value is None:
+        return
+    if len(value) > limit:
+        yield field, f"longer than {limit} characters"
+    if "\x00" in value:
+        yield field, "contains a NUL character"
 
 
 @transaction.atomic
@@ -49,20 +140,60 @@ def _load_batch(run: m.ImportRun, people: list[Person], user: Any) -> None:
     pncs = [x.pnc_id for x in people if x.pnc_id]
     by_pnc = {p.pnc_id: p for p in m.Person.objects.filter(pnc_id__in=pncs)} if pncs else {}
     changes: list[tuple[Person, m.Person | None]] = []
+    refused: list[Person] = []
     for person in people:
         existing = (by_pnc.get(person.pnc_id) if person.pnc_id else None) or by_local.get(person.id)
-        if existing is not None and existing.feed_digest == feed_digest(
-            person
-        ):  # cached: store_many reuses it
+        if not _permitted(user, person, existing):
+            refused.append(person)
+        elif existing is not None and existing.feed_digest == feed_digest(person):
             run.unchanged += 1
         else:
             changes.append((person, existing))
+    if refused:
+        _refuse(run, refused, user)
     stored = store_many(changes)
     run.created += sum(existing is None for _, existing in changes)
     run.updated += sum(existing is not None for _, existing in changes)
-    record_many(user, [
-        Entry(Operation.COLLECTION if existing is None else Operation.ALTERATION, "person", row.pk,
-              f"import run {run.pk}: {run.source}")
-        for (_, existing), row in zip(changes, stored, strict=True)
-    ])  # fmt: skip
+    record_many(
+        user,
+        [
+            Entry(
+                Operation.COLLECTION if existing is None else Operation.ALTERATION,
+                "person",
+                row.pk,
+                f"import run {run.pk}: {run.source}",
+            )
+            for (_, existing), row in zip(changes, stored, strict=True)
+        ],
+    )
     run.save()
+
+
+def _permitted(user: Any, incoming: Person, existing: m.Person | None) -> bool:
+    """May the uploader see both the record as it is held and the record the feed would make?
+
+    The command line (no user) loads everything: it runs with the database's own rights.
+    """
+    if getattr(user, "pk", None) is None:
+        return True
+    if existing is not None and not user.has_perm("iom.view_person", existing):
+        return False
+    return bool(user.has_perm("iom.view_person", m.Person(date_of_birth=incoming.date_of_birth)))
+
+
+def _refuse(run: m.ImportRun, refused: list[Person], user: Any) -> None:
+    room = max(settings.IOM_IMPORT_MAX_PROBLEMS - run.problems_total, 0)
+    m.ImportProblem.objects.bulk_create(
+        m.ImportProblem(run=run, file=run.source, line=0, person=p.id, reason=NOT_PERMITTED)
+        for p in refused[:room]
+    )
+    run.problems_total += len(refused)
+    run.rejected += len(refused)
+    record(
+        user,
+        Operation.REFUSED,
+        "person (import)",
+        "",
+        f"import run {run.pk}: {len(refused)} records not permitted",
+        details=",".join(p.id for p in refused)[:10000],
+    )

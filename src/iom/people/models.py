@@ -125,6 +125,13 @@ class IntelligenceFlag(models.Model):
 class ImportRun(models.Model):
     """One load of a PNC-style extract, with what went in and what was kept aside."""
 
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    failure = models.TextField(blank=True, help_text="Why a failed run could not be loaded")
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True)
     source = models.CharField(max_length=300)
@@ -132,7 +139,10 @@ class ImportRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0, help_text="People kept aside")
+    problems_total = models.PositiveIntegerField(
+        default=0, help_text="Problems found; the report lists the first IOM_IMPORT_MAX_PROBLEMS"
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -2,68 +2,58 @@
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from iom.accounts.access import require_object, staff_view
+from iom.accounts.access import FORM, require_object, staff_view
 from iom.audit.models import AuditEvent, Operation
 from iom.audit.service import record
 from iom.people import models as m
+from iom.people import services
 from iom.people.explain import evidence_rows, what_would_change
-from iom.people.importer import import_file
 from iom.people.records import to_rules
+from iom.people.search import MAX_LENGTH, MAX_WORDS, Query, QueryTooLong, matching
+from iom.people.uploads import megabytes, refused_before_receiving
 from iom.rules import assess, available_policies, load_catalogue, load_policy
-from iom.rules.dates import parse_date
 
 RESULTS = 50
 
 
-def matching(query: str) -> QuerySet[m.Person]:
-    query = query.strip()
-    try:
-        born = parse_date(query)
-    except ValueError:
-        born = None
-    if born is not None:
-        return m.Person.objects.filter(date_of_birth=born)
-    words = query.split()
-    found = m.Person.objects.filter(Q(pnc_id__iexact=query) | Q(local_id__iexact=query))
-    names = m.Person.objects.all()
-    for word in words:
-        names = names.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(aliases__family_name__icontains=word)
-        )
-    return (found | names).distinct()
-
-
 @staff_view("search_people")
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    people: list[m.Person] = []
-    if query:
+    raw = request.GET.get("q", "")
+    error, people = "", []
+    try:
+        query = Query.parse(raw)
+    except QueryTooLong as too_long:
+        query, error = Query(""), str(too_long)
+    if query.text:
         user: Any = request.user
-        people = [p for p in matching(query)[: RESULTS * 2] if user.has_perm("iom.view_person", p)][
-            :RESULTS
-        ]
-        record(request.user, Operation.CONSULTATION, "person search", "", f"search for {query!r}",
-               details=",".join(str(p.pk) for p in people))  # fmt: skip
-    return render(request, "people/search.html", {"query": query, "people": people})
+        found = matching(query)[: RESULTS * 2]
+        people = [p for p in found if user.has_perm("iom.view_person", p)][:RESULTS]
+        record(
+            user,
+            Operation.CONSULTATION,
+            "person search",
+            "",
+            f"search for {query.text!r}",
+            details=",".join(str(p.pk) for p in people),
+        )
+    context = {"query": raw[:MAX_LENGTH], "people": people, "error": error}
+    return render(
+        request, "people/search.html", {**context, "max_words": MAX_WORDS, "max_length": MAX_LENGTH}
+    )
 
 
 @staff_view("view_person")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(m.Person, pk=pk)
-    require_object(request, "view_person", person)
+    require_object(request, "view_person", person, "person")
     record(request.user, Operation.CONSULTATION, "person", person.pk, f"opened {person}")
     today = timezone.localdate()
     rules_person = to_rules(person)
@@ -134,62 +124,35 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: e["on"], reverse=True)
 
 
-TABLE_FILES = {
-    f"{table}.{fmt}" for table in ("people", "convictions", "custody") for fmt in ("csv", "parquet")
-}
-
-
-@staff_view("import_people")
+@staff_view("import_people", FORM)
 def import_upload(request: HttpRequest) -> HttpResponse:
     """A JSON Lines file, or a .zip of the three tables (people, convictions, custody as CSV or Parquet)."""
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("extract")
-        name = Path(upload.name).name.lower() if upload else ""
-        if not name.endswith((".jsonl", ".json", ".zip")):
-            error = "Choose a JSON Lines file (.jsonl), or a .zip of people, convictions and custody tables"
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                source, error = unpacked(path) if name.endswith(".zip") else (path, "")
-                if not error:
-                    run = import_file(source, request.user)
-                    return redirect("people:import-report", pk=run.pk)
+        error = refused_before_receiving(request, upload)
+        if not error and upload is not None:
+            run = services.import_upload(upload, request.user)
+            return redirect("people:import-report", pk=run.pk)
     runs = m.ImportRun.objects.all()[:20]
-    return render(request, "people/import.html", {"error": error, "runs": runs})
+    return render(
+        request, "people/import.html", {"error": error, "runs": runs, "limits": upload_limits()}
+    )
 
 
-def unpacked(archive: Path) -> tuple[Path, str]:
-    """The three tables out of a zip, by name only (no paths are trusted), or an error to show."""
-    folder = archive.with_suffix("")
-    folder.mkdir()
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.infolist():
-                base = Path(member.filename).name.lower()
-                if base in TABLE_FILES:
-                    (folder / base).write_bytes(zipped.read(member))
-    except zipfile.BadZipFile:
-        return folder, "The file is not a valid .zip"
-    found = {p.name for p in folder.iterdir()}
-    if not (
-        {"people.csv", "convictions.csv", "custody.csv"} <= found
-        or {"people.parquet", "convictions.parquet", "custody.parquet"} <= found
-    ):
-        return (
-            folder,
-            "The .zip must hold people, convictions and custody, all .csv or all .parquet",
-        )
-    return folder, ""
+def upload_limits() -> dict[str, Any]:
+    return {
+        "size": megabytes(settings.IOM_UPLOAD_MAX_BYTES),
+        "expanded": megabytes(settings.IOM_UPLOAD_MAX_EXPANDED_BYTES),
+        "members": settings.IOM_UPLOAD_MAX_MEMBERS,
+        "problems": settings.IOM_IMPORT_MAX_PROBLEMS,
+    }
 
 
 @staff_view("import_people")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(m.ImportRun, pk=pk)
-    problems = list(run.problems.all()[:1000])
+    problems = list(run.problems.all()[: settings.IOM_IMPORT_MAX_PROBLEMS])
     named = ",".join(sorted({p.person for p in problems if p.person}))
     record(
         request.user,

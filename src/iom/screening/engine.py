@@ -1,4 +1,4 @@
-"""Each policy engine of `iom.rules` as SQL over the typed tables (see checks.typed_views).
+"""Each policy engine of `iom.rules` as SQL over the typed tables (see iom.ingest.checks.typed_views).
 
 The SQL mirrors the Python rules clause by clause. Each engine leaves a table `decided` (one row
 per screened person: the decision fields, `line` for input order and what ranking needs) and
@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
-import pyarrow as pa
 
 from iom.rules import Catalogue, Policy
 from iom.rules.dates import epoch_days as days
@@ -34,21 +33,6 @@ def sql_text(words: str) -> str:
 def num(value: float) -> str:
     """A threshold as the rules' reasons print it (50, not 50.0)."""
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def register_catalogue(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
-    offences = list(catalogue.offences.values())
-    columns = {
-        "code": pa.array([o.code for o in offences]),
-        "grp": pa.array([o.text("derbyshire_group") or None for o in offences], pa.string()),
-        **{
-            name: pa.array([o.number(name) for o in offences], pa.float64())
-            for name in ("notts_matrix_points", "notts_matrix_points_da", "css_weight")
-        },
-    }
-    con.register("catalogue_rows", pa.table(columns))
-    con.execute("CREATE OR REPLACE TEMP TABLE catalogue AS SELECT * FROM catalogue_rows")
-    con.unregister("catalogue_rows")
 
 
 def turns_adult_sql(age: int) -> str:

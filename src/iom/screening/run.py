@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,12 +10,21 @@ from typing import Any
 
 import duckdb
 
+from iom.ingest import checks
+from iom.ingest.loading import connect, load, quote, register_catalogue
 from iom.rules import Catalogue, Policy
-from iom.screening import checks, engine
-from iom.screening.inputs import load, quote
+from iom.screening import engine
 
 STEPS = ("load", "check", "assess", "write")
 NESTED = {"windows", "criteria_met", "exclusions", "indicators", "versions"}
+REJECT_COLUMNS = (
+    ("file", "file"),
+    ("line", "line"),
+    ("person_id", "person"),
+    ("field", "field"),
+    ("value", "value"),
+    ("reason", "reason"),
+)
 
 
 @dataclass
@@ -26,22 +34,6 @@ class Screened:
     held_back: int
     rejects_file: Path | None
     summary: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-def connect(
-    memory_limit: str | None = None, threads: int | None = None
-) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET temp_directory = {quote(str(Path(tempfile.gettempdir()) / 'iom-duckdb'))}")
-    con.execute("SET enable_progress_bar = false")
-    con.execute(
-        "SET preserve_insertion_order = false"
-    )  # outputs are ordered explicitly; this saves memory
-    if memory_limit:
-        con.execute(f"SET memory_limit = {quote(memory_limit)}")
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    return con
 
 
 def screen(
@@ -59,7 +51,7 @@ def screen(
 ) -> Screened:
     """Screen everyone in `source` under `policy` on `as_of`; write one row per person to `output`."""
     con = con or connect()
-    engine.register_catalogue(con, catalogue)
+    register_catalogue(con, catalogue)
     step("load")
     prechecked = load(con, source, catalogue)
     step("check")
@@ -78,9 +70,10 @@ def screen(
     written = None
     if rejected:
         written = rejects_file or output.with_name(output.name + ".rejects.csv")
+        columns = ", ".join(csv_safe(column, name) for column, name in REJECT_COLUMNS)
         con.execute(
-            "COPY (SELECT file, line, person_id AS person, field, value, reason FROM rejects "
-            f"ORDER BY file, line, field, reason) TO {quote(str(written))} (HEADER, DELIMITER ',')"
+            f"COPY (SELECT {columns} FROM rejects ORDER BY file, line, field, reason) "
+            f"TO {quote(str(written))} (HEADER, DELIMITER ',')"
         )
     return Screened(
         people=count(con, "SELECT count(*) FROM decided"),
@@ -126,13 +119,29 @@ def write(con: duckdb.DuckDBPyConnection, query: str, output: Path) -> None:
     elif suffix == ".parquet":
         con.execute(f"COPY ({query}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
     elif suffix == ".csv":
-        names = [row[0] for row in con.execute(f"DESCRIBE {query}").fetchall()]
+        described = con.execute(f"DESCRIBE {query}").fetchall()
         select = ", ".join(
-            f'to_json("{c}")::VARCHAR AS "{c}"' if c in NESTED else f'"{c}"' for c in names
+            f'to_json("{c}")::VARCHAR AS "{c}"'
+            if c in NESTED
+            else csv_safe(f'"{c}"', c)
+            if kind == "VARCHAR"
+            else f'"{c}"'
+            for c, kind, *_ in described
         )
         con.execute(f"COPY (SELECT {select} FROM ({query})) TO {target} (HEADER, DELIMITER ',')")
     else:
         raise ValueError(f"{output}: the output must end in .parquet, .csv or .jsonl")
+
+
+# A cell that a spreadsheet would run as a formula: starting = + - @, a tab or a carriage return.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def csv_safe(expression: str, name: str) -> str:
+    """A column for CSV with formula injection defused: such a cell gets a leading apostrophe."""
+    text = f"({expression})::VARCHAR"
+    pattern = quote(FORMULA_START)
+    return f"CASE WHEN regexp_matches({text}, {pattern}) THEN '''' || {text} ELSE {text} END AS \"{name}\""
 
 
 def summarise(con: duckdb.DuckDBPyConnection, policy: Policy) -> dict[str, dict[str, int]]:

@@ -6,9 +6,11 @@ import os
 
 from iom.web.settings import *  # noqa: F403
 
-if not os.environ.get("SECRET_KEY"):
-    raise RuntimeError("SECRET_KEY must be set in the environment in production")
+for required in ("SECRET_KEY", "IOM_AUDIT_KEY"):
+    if not os.environ.get(required):
+        raise RuntimeError(f"{required} must be set in the environment in production")
 SECRET_KEY = os.environ["SECRET_KEY"]
+IOM_AUDIT_KEY = os.environ["IOM_AUDIT_KEY"]
 DEBUG = False
 IOM_DEMO = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
@@ -22,3 +24,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy, the number of proxies in front of the app, so lockout sees the real address.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("IOM_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

@@ -2,16 +2,21 @@
 
 Everything that differs between machines comes from the environment:
 - DATABASE_URL: default SQLite under var/ (e.g. postgres://user@127.0.0.1:5432/iom);
-- SECRET_KEY: generated once into var/secret_key for development; required in production.
+- SECRET_KEY: generated once into var/secret_key for development; required in production;
+- IOM_AUDIT_KEY: the access log's chain key, likewise (var/audit_key in development);
+- IOM_AUDIT_CHECKPOINT: where the access log's head is checkpointed, outside the database;
+- IOM_DEBUG=1: Django's debug pages (off unless set; never in production).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 ROOT = Path(os.environ.get("IOM_ROOT", Path.cwd()))
 VAR = ROOT / "var"
@@ -19,16 +24,19 @@ VAR.mkdir(exist_ok=True)
 WEB = Path(__file__).parent
 
 
-def development_secret_key() -> str:
-    path = VAR / "secret_key"
+def development_secret(name: str) -> str:
+    """A secret made once for this checkout and kept in var/ (production takes them from the environment)."""
+    path = VAR / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret_key()
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret("secret_key")
+IOM_AUDIT_KEY = os.environ.get("IOM_AUDIT_KEY") or development_secret("audit_key")
+IOM_AUDIT_CHECKPOINT = Path(os.environ.get("IOM_AUDIT_CHECKPOINT") or VAR / "audit-checkpoint.json")
+DEBUG = os.environ.get("IOM_DEBUG") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -45,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "iom.accounts",
     "iom.audit",
@@ -53,6 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "iom.web.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,13 +92,22 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{VAR / 'iom.sqlite3'}", conn_max_age=60)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests queue for the write lock instead of failing with "database is locked":
+    # write-ahead logging lets readers run beside the writer, IMMEDIATE takes the write lock when
+    # a transaction starts (not half-way, where SQLite cannot wait), and `timeout` is how long to wait.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "iom.accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -108,21 +129,50 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Lockout after 5 failed sign-ins for a username; an administrator unlocks (axes_reset).
+# Lockout after 5 failed sign-ins (passwords or codes) for one username from one address, for
+# 15 minutes (docs/decisions/0002-lockout-per-account-and-address.md); an administrator can
+# unlock sooner (axes_reset). Wrong codes are also throttled per authenticator by django-otp.
 AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "iom.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Lockout is per account on purpose: a force's staff share a few NAT addresses, so locking by
-# address would let one mistyping officer lock out a whole station.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 OTP_TOTP_ISSUER = "IOM"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB / "static"]
 STATIC_ROOT = VAR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True  # static files served without DEBUG and without collectstatic
+
+# Content-Security-Policy: only this site's own scripts, styles and images; the one inline script
+# (GOV.UK Frontend's "js-enabled" line) carries the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Upload limits, stated on the import page (bigger extracts go through `iom import`).
+IOM_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+IOM_UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+IOM_UPLOAD_MAX_MEMBERS = 10
+IOM_IMPORT_MAX_PROBLEMS = 1000
+FILE_UPLOAD_HANDLERS = [
+    "iom.people.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

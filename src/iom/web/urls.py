@@ -10,3 +10,4 @@ urlpatterns = [
 ]
 handler403 = "iom.web.views.forbidden"
 handler404 = "iom.web.views.not_found"
+handler500 = "iom.web.views.server_error"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from iom.accounts.access import staff_view
 
@@ -19,3 +20,8 @@ def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return render(request, "errors/404.html", {}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request: the database or the session may be what failed."""
+    return HttpResponse(render_to_string("errors/500.html"), status=500)

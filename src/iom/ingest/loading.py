@@ -1,5 +1,8 @@
 """Load a population into DuckDB as three raw tables with their file and line, for checking.
 
+Shared by screening (which then assesses everyone in SQL) and the app's import (which then
+stores the good people); `iom.ingest.checks` checks the raw tables.
+
 Accepted inputs:
 - a `.jsonl` / `.json` file of person-schema records: each record is checked by the rules core's
   own validation (so rejects read exactly as `iom assess` reports them) and normalised;
@@ -9,6 +12,7 @@ Accepted inputs:
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -29,6 +33,37 @@ Reject = tuple[str, int, str, str, str]  # file, line, person, field, reason
 
 def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def connect(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = {quote(str(Path(tempfile.gettempdir()) / 'iom-duckdb'))}")
+    con.execute("SET enable_progress_bar = false")
+    # Outputs are ordered explicitly; this saves memory.
+    con.execute("SET preserve_insertion_order = false")
+    if memory_limit:
+        con.execute(f"SET memory_limit = {quote(memory_limit)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def register_catalogue(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    """The offence catalogue as the temporary table `catalogue`, for the checks and the engines."""
+    offences = list(catalogue.offences.values())
+    columns = {
+        "code": pa.array([o.code for o in offences]),
+        "grp": pa.array([o.text("derbyshire_group") or None for o in offences], pa.string()),
+        **{
+            name: pa.array([o.number(name) for o in offences], pa.float64())
+            for name in ("notts_matrix_points", "notts_matrix_points_da", "css_weight")
+        },
+    }
+    con.register("catalogue_rows", pa.table(columns))
+    con.execute("CREATE OR REPLACE TEMP TABLE catalogue AS SELECT * FROM catalogue_rows")
+    con.unregister("catalogue_rows")
 
 
 def load(con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue) -> list[Reject]:

@@ -1,0 +1,25 @@
+"""Changes to people's records made from the web app, each audited (see importer for the loading)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+
+from iom.people import models as m
+from iom.people.importer import fail, import_file
+from iom.people.uploads import UploadRefused, receive
+
+
+def import_upload(upload: UploadedFile, user: Any) -> m.ImportRun:
+    """Load an uploaded extract; a file that cannot be taken gives a failed run saying why."""
+    label = Path(upload.name or "extract").name
+    with tempfile.TemporaryDirectory(prefix="iom-upload-") as folder:
+        try:
+            source = receive(upload, Path(folder))
+        except UploadRefused as refusal:
+            run = m.ImportRun.objects.create(source=label, started_by=user)
+            return fail(run, str(refusal))
+        return import_file(source, user, label=label)
