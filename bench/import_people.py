@@ -55,11 +55,19 @@ def main() -> None:
         "database": connection.vendor,
         "people": counts["people"],
         "convictions": counts["convictions"],
-        "first_import": {"seconds": round(first_seconds, 1), "people_per_second": round(counts["people"] / first_seconds),
-                         "created": first.created, "rejected": first.rejected},
-        "rerun": {"seconds": round(again_seconds, 1), "unchanged": again.unchanged, "created": again.created,
-                  "updated": again.updated},
-    }  # fmt: skip
+        "first_import": {
+            "seconds": round(first_seconds, 1),
+            "people_per_second": round(counts["people"] / first_seconds),
+            "created": first.created,
+            "rejected": first.rejected,
+        },
+        "rerun": {
+            "seconds": round(again_seconds, 1),
+            "unchanged": again.unchanged,
+            "created": again.created,
+            "updated": again.updated,
+        },
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

@@ -97,13 +97,22 @@ def per_person(source: Path, sample: int) -> dict[str, dict[str, float]]:
 def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, object]:
     source = work / f"population-{people}.parquet"
     if (source / "custody.parquet").exists():  # the same seed gives the same people: reuse them
-        generated: dict[str, float | None] = {"seconds": None, **{t: pq.read_metadata(source / f"{t}.parquet").num_rows
-                                                                 for t in ("people", "convictions", "custody")}}  # fmt: skip
+        generated: dict[str, float | None] = {
+            "seconds": None,
+            **{
+                t: pq.read_metadata(source / f"{t}.parquet").num_rows
+                for t in ("people", "convictions", "custody")
+            },
+        }
     else:
         generated = generate(people, source)
     print(f"generated {people:,} people in {generated['seconds']} s", file=sys.stderr)
-    results: dict[str, object] = {"people": people, "convictions": generated["convictions"],
-                                  "custody_spells": generated["custody"], "generate_seconds": generated["seconds"]}  # fmt: skip
+    results: dict[str, object] = {
+        "people": people,
+        "convictions": generated["convictions"],
+        "custody_spells": generated["custody"],
+        "generate_seconds": generated["seconds"],
+    }
     screens = {}
     for policy_id in POLICIES:
         screens[policy_id] = screen_in_child(

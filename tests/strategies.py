@@ -10,9 +10,24 @@ from iom.rules import Conviction, CustodyPeriod, Ogrs, Person
 from iom.rules.dates import Duration
 
 CODES = [
-    "02803", "02900", "03002", "03401", "03900", "04801", "09270", "09231",  # Table 1 and supply
-    "00806", "00801", "10501", "00808", "03701", "04600", "04400", "00408", "09261",  # others
-]  # fmt: skip
+    "02803",
+    "02900",
+    "03002",
+    "03401",
+    "03900",
+    "04801",
+    "09270",
+    "09231",  # Table 1 and supply
+    "00806",
+    "00801",
+    "10501",
+    "00808",
+    "03701",
+    "04600",
+    "04400",
+    "00408",
+    "09261",  # others
+]
 AS_OF = st.dates(min_value=date(2016, 1, 1), max_value=date(2030, 12, 31))
 LENGTHS = st.sampled_from(
     [Duration(months=6), Duration(months=12), Duration(years=5), Duration(days=30)]

@@ -117,11 +117,15 @@ def test_outcome_agrees_with_cohort_and_exclusions(case: tuple[date, Person]) ->
     as_of, person = case
     result = assess(person, load_policy("derbyshire-2021"), as_of)
     expected = {
-        (None, False): "not_eligible", (None, True): "not_eligible",
-        ("flex", False): "consider", ("flex", True): "excluded",
-        ("fixed", False): "eligible", ("fixed", True): "excluded",
-        ("free", False): "eligible", ("free", True): "excluded",
-    }  # fmt: skip
+        (None, False): "not_eligible",
+        (None, True): "not_eligible",
+        ("flex", False): "consider",
+        ("flex", True): "excluded",
+        ("fixed", False): "eligible",
+        ("fixed", True): "excluded",
+        ("free", False): "eligible",
+        ("free", True): "excluded",
+    }
     assert result.outcome == expected[(result.cohort, bool(result.exclusions))]
     assert (result.priority_tier is not None) == (result.cohort in ("fixed", "free"))
     assert (result.turns_18_on is not None) == ("YOUTH" in (result.exclusions or []))

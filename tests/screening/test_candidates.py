@@ -20,17 +20,43 @@ def recent(code: str, cid: str = "C1") -> list[dict]:
 
 def test_candidates_are_ranked_and_filtered(tmp_path: Path) -> None:
     people = [
-        person(id="TIER2_HIGH_CSS", ogrs={"score": 60}, probation_current=True,
-               convictions=[*recent("03900"), conviction("C2", "00501", "2024-01-01")]),
-        person(id="TIER1_LOW_CSS", ogrs={"score": 60}, probation_current=True, convictions=recent("02803")),
-        person(id="TIER1_HIGH_CSS", ogrs={"score": 60}, probation_current=True,
-               convictions=[*recent("03401"), conviction("C2", "02900", "2024-01-01")]),
-        person(id="TIER1_SAME_CSS_HIGHER_OGRS", ogrs={"score": 70}, probation_current=True, convictions=recent("02803")),
+        person(
+            id="TIER2_HIGH_CSS",
+            ogrs={"score": 60},
+            probation_current=True,
+            convictions=[*recent("03900"), conviction("C2", "00501", "2024-01-01")],
+        ),
+        person(
+            id="TIER1_LOW_CSS",
+            ogrs={"score": 60},
+            probation_current=True,
+            convictions=recent("02803"),
+        ),
+        person(
+            id="TIER1_HIGH_CSS",
+            ogrs={"score": 60},
+            probation_current=True,
+            convictions=[*recent("03401"), conviction("C2", "02900", "2024-01-01")],
+        ),
+        person(
+            id="TIER1_SAME_CSS_HIGHER_OGRS",
+            ogrs={"score": 70},
+            probation_current=True,
+            convictions=recent("02803"),
+        ),
         person(id="FLEX", ogrs={"score": 55}, convictions=recent("04600")),
         person(id="NOT_ELIGIBLE", ogrs={"score": 10}, convictions=recent("04600")),
-        person(id="EXCLUDED", ogrs={"score": 60}, probation_current=True, mappa_level=2, convictions=recent("02803")),
-        person(id="ALREADY_ON", ogrs={"score": 95}, probation_current=True, convictions=recent("03401")),
-    ]  # fmt: skip
+        person(
+            id="EXCLUDED",
+            ogrs={"score": 60},
+            probation_current=True,
+            mappa_level=2,
+            convictions=recent("02803"),
+        ),
+        person(
+            id="ALREADY_ON", ogrs={"score": 95}, probation_current=True, convictions=recent("03401")
+        ),
+    ]
     source = write_jsonl(people, tmp_path / "people.jsonl")
     out = tmp_path / "candidates.jsonl"
     screen(
@@ -44,8 +70,12 @@ def test_candidates_are_ranked_and_filtered(tmp_path: Path) -> None:
     )
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["person_id"] for r in rows] == [
-        "TIER1_HIGH_CSS", "TIER1_SAME_CSS_HIGHER_OGRS", "TIER1_LOW_CSS", "TIER2_HIGH_CSS", "FLEX",
-    ]  # fmt: skip
+        "TIER1_HIGH_CSS",
+        "TIER1_SAME_CSS_HIGHER_OGRS",
+        "TIER1_LOW_CSS",
+        "TIER2_HIGH_CSS",
+        "FLEX",
+    ]
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[-1]["outcome"] == "consider"
 
@@ -53,10 +83,24 @@ def test_candidates_are_ranked_and_filtered(tmp_path: Path) -> None:
 def test_matrix_candidates_are_referrals_by_score(tmp_path: Path) -> None:
     people = [
         person(id="LOW", convictions=recent("03401")),
-        person(id="HIGH", convictions=[*recent("03401"), conviction("C2", "02900", "2025-01-01"), conviction("C3", "00501", "2025-02-01")]),
+        person(
+            id="HIGH",
+            convictions=[
+                *recent("03401"),
+                conviction("C2", "02900", "2025-01-01"),
+                conviction("C3", "00501", "2025-02-01"),
+            ],
+        ),
         person(id="INTEL", significant_intelligence=True),
-        person(id="MID", convictions=[*recent("03401"), conviction("C2", "02900", "2025-01-01"), conviction("C3", "03701", "2025-02-01")]),
-    ]  # fmt: skip
+        person(
+            id="MID",
+            convictions=[
+                *recent("03401"),
+                conviction("C2", "02900", "2025-01-01"),
+                conviction("C3", "03701", "2025-02-01"),
+            ],
+        ),
+    ]
     source = write_jsonl(people, tmp_path / "people.jsonl")
     out = tmp_path / "candidates.jsonl"
     screen(

@@ -64,8 +64,14 @@ def signed_in(make_user: Callable[..., User]) -> Callable[[str], Client]:
 
 @pytest.fixture
 def adult(db: Any) -> m.Person:
-    person = m.Person.objects.create(local_id="A1", pnc_id="2001/0000001A", given_name="Adam", family_name="Adult",
-                                     date_of_birth=date(1990, 1, 1), probation_current=True)  # fmt: skip
+    person = m.Person.objects.create(
+        local_id="A1",
+        pnc_id="2001/0000001A",
+        given_name="Adam",
+        family_name="Adult",
+        date_of_birth=date(1990, 1, 1),
+        probation_current=True,
+    )
     m.Conviction.objects.create(
         person=person,
         conviction_id="C1",
@@ -81,5 +87,9 @@ def adult(db: Any) -> m.Person:
 @pytest.fixture
 def youth(db: Any) -> m.Person:
     today = date.today()
-    return m.Person.objects.create(local_id="Y1", given_name="Yasmin", family_name="Young",
-                                   date_of_birth=today.replace(year=today.year - 15, day=1))  # fmt: skip
+    return m.Person.objects.create(
+        local_id="Y1",
+        given_name="Yasmin",
+        family_name="Young",
+        date_of_birth=today.replace(year=today.year - 15, day=1),
+    )

@@ -20,15 +20,25 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         if k
         not in ("SECRET_KEY", "IOM_AUDIT_KEY", "IOM_DEBUG", "IOM_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
-    env.update(DJANGO_SETTINGS_MODULE="iom.web.production", SECRET_KEY=secrets.token_urlsafe(64), IOM_AUDIT_KEY=secrets.token_urlsafe(32),
-               ALLOWED_HOSTS="iom.example.org", IOM_ROOT=str(tmp_path),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}")  # fmt: skip
+    env.update(
+        DJANGO_SETTINGS_MODULE="iom.web.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        IOM_AUDIT_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="iom.example.org",
+        IOM_ROOT=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
     return env
 
 
 def test_check_deploy_is_clean(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-                          env=production_env(tmp_path), capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
 

@@ -10,9 +10,10 @@ class SignInForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
-        label="Code from your authenticator app", regex=r"^\s*\d{6}\s*$",
+        label="Code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app"},
-    )  # fmt: skip
+    )
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip()

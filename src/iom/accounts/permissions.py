@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from iom.accounts.models import Role
 
 R = Role
-OPERATIONAL = frozenset({
-    R.COORDINATOR, R.POLICE_IOM_OFFICER, R.POLICE_INTELLIGENCE, R.PCSO, R.PROBATION_OM,
-    R.YJS_CASE_MANAGER, R.MAIT_ANALYST, R.PANEL_CHAIR,
-})  # fmt: skip
+OPERATIONAL = frozenset(
+    {
+        R.COORDINATOR,
+        R.POLICE_IOM_OFFICER,
+        R.POLICE_INTELLIGENCE,
+        R.PCSO,
+        R.PROBATION_OM,
+        R.YJS_CASE_MANAGER,
+        R.MAIT_ANALYST,
+        R.PANEL_CHAIR,
+    }
+)
 YOUTH_RECORDS = frozenset({R.YJS_CASE_MANAGER, R.POLICE_IOM_OFFICER, R.PCSO, R.COORDINATOR})
 
 
@@ -30,21 +38,51 @@ ACTIONS = {
     a.name: a
     for a in [
         Action("view_home", "none", frozenset(Role.values), "The start page."),
-        Action("search_people", "person (list)", OPERATIONAL, "Search by name, PNC id or date of birth."),
-        Action("view_person", "person", OPERATIONAL,
-               "Adults: every operational role. Under 18s: only YJS case managers, police IOM officers, PCSOs "
-               "and coordinators. An agency's restricted intelligence flags show only to that agency's staff."),
-        Action("view_person_access_log", "audit events of one person", frozenset({R.COORDINATOR}),
-               "Who has looked at this person, on the person page."),
-        Action("import_people", "person (bulk)", frozenset({R.COORDINATOR, R.MAIT_ANALYST}),
-               "Upload a PNC-style extract; see import reports."),
-        Action("view_audit_log", "audit events", frozenset({R.COORDINATOR, R.SYSTEM_ADMIN}),
-               "Read and filter the whole access log: who did what to which kind of record, when."),
-        Action("view_audit_details", "audit events (personal details)", frozenset({R.COORDINATOR}),
-               "The personal details in the access log: names opened, search terms, files imported."),
-        Action("sign_out_everywhere", "own sessions", frozenset(Role.values), "End every session of one's own."),
+        Action(
+            "search_people",
+            "person (list)",
+            OPERATIONAL,
+            "Search by name, PNC id or date of birth.",
+        ),
+        Action(
+            "view_person",
+            "person",
+            OPERATIONAL,
+            "Adults: every operational role. Under 18s: only YJS case managers, police IOM officers, PCSOs "
+            "and coordinators. An agency's restricted intelligence flags show only to that agency's staff.",
+        ),
+        Action(
+            "view_person_access_log",
+            "audit events of one person",
+            frozenset({R.COORDINATOR}),
+            "Who has looked at this person, on the person page.",
+        ),
+        Action(
+            "import_people",
+            "person (bulk)",
+            frozenset({R.COORDINATOR, R.MAIT_ANALYST}),
+            "Upload a PNC-style extract; see import reports.",
+        ),
+        Action(
+            "view_audit_log",
+            "audit events",
+            frozenset({R.COORDINATOR, R.SYSTEM_ADMIN}),
+            "Read and filter the whole access log: who did what to which kind of record, when.",
+        ),
+        Action(
+            "view_audit_details",
+            "audit events (personal details)",
+            frozenset({R.COORDINATOR}),
+            "The personal details in the access log: names opened, search terms, files imported.",
+        ),
+        Action(
+            "sign_out_everywhere",
+            "own sessions",
+            frozenset(Role.values),
+            "End every session of one's own.",
+        ),
     ]
-}  # fmt: skip
+}
 
 # Every named URL: the action it needs, or PUBLIC (reachable before signing in).
 PUBLIC = "public"

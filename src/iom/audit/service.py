@@ -26,9 +26,19 @@ from iom.audit.models import AuditEvent, Operation
 
 GENESIS = "0" * 64
 CHAINED_FIELDS = (
-    "at", "user_id_at_time", "username", "agency", "role", "operation", "record_type", "record_id",
-    "description", "reason", "details", "request_id",
-)  # fmt: skip
+    "at",
+    "user_id_at_time",
+    "username",
+    "agency",
+    "role",
+    "operation",
+    "record_type",
+    "record_id",
+    "description",
+    "reason",
+    "details",
+    "request_id",
+)
 LOCK_KEY = 4_206_2021  # PostgreSQL advisory lock that orders writers of the chain
 
 

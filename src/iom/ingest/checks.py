@@ -86,40 +86,106 @@ def people_rules(t: Columns) -> list[str | None]:
     ogrs = "ogrs_score" if not t.text("ogrs_score") else "TRY_CAST(ogrs_score AS DOUBLE)"
     return [
         rule("people", "id", "id", missing("id"), "'is required but missing'"),
-        rule("people", "id", "date_of_birth", t.bad_date("date_of_birth", True), says("date_of_birth", "is not a date")),
-        rule("people", "id", "sex", "sex IS NOT NULL AND sex::VARCHAR NOT IN ('M', 'F', 'X', 'U')",
-             says("sex", "is not one of 'M', 'F', 'X', 'U', null")),
-        rule("people", "id", "ogrs_score", f"ogrs_score IS NOT NULL AND coalesce({ogrs} NOT BETWEEN 0 AND 100, true)",
-             says("ogrs_score", "is not a score from 0 to 100")),
-        rule("people", "id", "ogrs_assessed_on", t.bad_date("ogrs_assessed_on", False), says("ogrs_assessed_on", "is not a date")),
-        rule("people", "id", "mappa_level", "mappa_level IS NOT NULL AND mappa_level::VARCHAR NOT IN ('0', '1', '2', '3')",
-             says("mappa_level", "is not one of 0, 1, 2, 3, null")),
+        rule(
+            "people",
+            "id",
+            "date_of_birth",
+            t.bad_date("date_of_birth", True),
+            says("date_of_birth", "is not a date"),
+        ),
+        rule(
+            "people",
+            "id",
+            "sex",
+            "sex IS NOT NULL AND sex::VARCHAR NOT IN ('M', 'F', 'X', 'U')",
+            says("sex", "is not one of 'M', 'F', 'X', 'U', null"),
+        ),
+        rule(
+            "people",
+            "id",
+            "ogrs_score",
+            f"ogrs_score IS NOT NULL AND coalesce({ogrs} NOT BETWEEN 0 AND 100, true)",
+            says("ogrs_score", "is not a score from 0 to 100"),
+        ),
+        rule(
+            "people",
+            "id",
+            "ogrs_assessed_on",
+            t.bad_date("ogrs_assessed_on", False),
+            says("ogrs_assessed_on", "is not a date"),
+        ),
+        rule(
+            "people",
+            "id",
+            "mappa_level",
+            "mappa_level IS NOT NULL AND mappa_level::VARCHAR NOT IN ('0', '1', '2', '3')",
+            says("mappa_level", "is not one of 0, 1, 2, 3, null"),
+        ),
         *[
             rule("people", "id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
-            for flag in ("probation_current", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence")
+            for flag in (
+                "probation_current",
+                "sex_offender_current",
+                "em_acquisitive_tag",
+                "significant_intelligence",
+            )
         ],
-        rule("people", "id", "needs", f"needs IS NOT NULL AND len({unknown_needs}) > 0",
-             f"'has an unknown need: ' || {unknown_needs}[1]"),
+        rule(
+            "people",
+            "id",
+            "needs",
+            f"needs IS NOT NULL AND len({unknown_needs}) > 0",
+            f"'has an unknown need: ' || {unknown_needs}[1]",
+        ),
         "SELECT r.file, r.line, r.id::VARCHAR, 'id', r.id::VARCHAR, quote_value(r.id) || ' appears more than once "
         "(first at line ' || d.first_line || ')' FROM raw_people r JOIN (SELECT id, min(line) AS first_line FROM raw_people "
         "WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) d ON d.id = r.id WHERE r.line > d.first_line",
-    ]  # fmt: skip
+    ]
 
 
 def conviction_rules(t: Columns) -> list[str | None]:
     return [
-        rule("convictions", "person_id", "person_id",
-             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
-             says("person_id", "is not a person in the people table (conviction for an unknown person)")),
+        rule(
+            "convictions",
+            "person_id",
+            "person_id",
+            "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
+            says(
+                "person_id",
+                "is not a person in the people table (conviction for an unknown person)",
+            ),
+        ),
         rule("convictions", "person_id", "id", missing("id"), "'is required but missing'"),
-        rule("convictions", "person_id", "offence_code",
-             "offence_code IS NULL OR offence_code NOT IN (SELECT code FROM catalogue)",
-             "'conviction ' || coalesce(id::VARCHAR, '?') || ': offence code ' || quote_value(offence_code) "
-             "|| ' is not in the offence catalogue'"),
-        rule("convictions", "person_id", "conviction_date", t.bad_date("conviction_date", True), says("conviction_date", "is not a date")),
-        rule("convictions", "person_id", "offence_date", t.bad_date("offence_date", False), says("offence_date", "is not a date")),
+        rule(
+            "convictions",
+            "person_id",
+            "offence_code",
+            "offence_code IS NULL OR offence_code NOT IN (SELECT code FROM catalogue)",
+            "'conviction ' || coalesce(id::VARCHAR, '?') || ': offence code ' || quote_value(offence_code) "
+            "|| ' is not in the offence catalogue'",
+        ),
+        rule(
+            "convictions",
+            "person_id",
+            "conviction_date",
+            t.bad_date("conviction_date", True),
+            says("conviction_date", "is not a date"),
+        ),
+        rule(
+            "convictions",
+            "person_id",
+            "offence_date",
+            t.bad_date("offence_date", False),
+            says("offence_date", "is not a date"),
+        ),
         *[
-            rule("convictions", "person_id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
+            rule(
+                "convictions",
+                "person_id",
+                flag,
+                t.bad_bool(flag),
+                says(flag, "should be true or false"),
+            )
             for flag in ("attempt", "conspiracy", "domestic_abuse")
         ],
         # duplicates are rare: find the keys by hash first, then the rows
@@ -127,7 +193,7 @@ def conviction_rules(t: Columns) -> list[str | None]:
         "' is used twice' FROM (SELECT *, row_number() OVER (PARTITION BY person_id, id ORDER BY line) AS nth "
         "FROM raw_convictions WHERE hash(person_id, id) IN (SELECT h FROM (SELECT hash(person_id, id) AS h "
         "FROM raw_convictions WHERE id IS NOT NULL) GROUP BY h HAVING count(*) > 1)) r WHERE nth > 1",
-    ]  # fmt: skip
+    ]
 
 
 def custody_rules(t: Columns) -> list[str | None]:
@@ -137,17 +203,39 @@ def custody_rules(t: Columns) -> list[str | None]:
     )
     days = "sentence_days" if not t.text("sentence_days") else "TRY_CAST(sentence_days AS INTEGER)"
     return [
-        rule("custody", "person_id", "person_id",
-             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
-             says("person_id", "is not a person in the people table (custody for an unknown person)")),
-        rule("custody", "person_id", "kind", "kind IS NULL OR kind::VARCHAR NOT IN ('sentence', 'remand')",
-             says("kind", "is not one of 'sentence', 'remand'")),
+        rule(
+            "custody",
+            "person_id",
+            "person_id",
+            "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
+            says(
+                "person_id", "is not a person in the people table (custody for an unknown person)"
+            ),
+        ),
+        rule(
+            "custody",
+            "person_id",
+            "kind",
+            "kind IS NULL OR kind::VARCHAR NOT IN ('sentence', 'remand')",
+            says("kind", "is not one of 'sentence', 'remand'"),
+        ),
         rule("custody", "person_id", "start", bad_start, says("start", "is not a date")),
         rule("custody", "person_id", "end", t.bad_date("end", False), says("end", "is not a date")),
-        rule("custody", "person_id", "end", end_before_start, 'quote_value("end") || \' is before the start \' || quote_value(start)'),
-        rule("custody", "person_id", "sentence_days", f"sentence_days IS NOT NULL AND coalesce({days} < 1, true)",
-             says("sentence_days", "is not a whole number of days, 1 or more")),
-    ]  # fmt: skip
+        rule(
+            "custody",
+            "person_id",
+            "end",
+            end_before_start,
+            "quote_value(\"end\") || ' is before the start ' || quote_value(start)",
+        ),
+        rule(
+            "custody",
+            "person_id",
+            "sentence_days",
+            f"sentence_days IS NOT NULL AND coalesce({days} < 1, true)",
+            says("sentence_days", "is not a whole number of days, 1 or more"),
+        ),
+    ]
 
 
 def check(con: duckdb.DuckDBPyConnection) -> None:

@@ -77,9 +77,12 @@ def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list
     register_catalogue(con, catalogue)
     load(con, folder, catalogue)
     checks.check(con)
-    problems = [Problem(*row) for row in con.execute(
-        "SELECT file, line, coalesce(person_id, ''), field, reason FROM rejects ORDER BY file, line, field"
-    ).fetchall()]  # fmt: skip
+    problems = [
+        Problem(*row)
+        for row in con.execute(
+            "SELECT file, line, coalesce(person_id, ''), field, reason FROM rejects ORDER BY file, line, field"
+        ).fetchall()
+    ]
     people, convictions, custody = (
         checks.Columns(con, name) for name in ("people", "convictions", "custody")
     )
@@ -105,8 +108,15 @@ def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list
 
 
 DATES = {"date_of_birth", "ogrs_assessed_on", "offence_date", "conviction_date", "start", "end"}
-FLAGS = {"probation_current", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence",
-         "attempt", "conspiracy", "domestic_abuse"}  # fmt: skip
+FLAGS = {
+    "probation_current",
+    "sex_offender_current",
+    "em_acquisitive_tag",
+    "significant_intelligence",
+    "attempt",
+    "conspiracy",
+    "domestic_abuse",
+}
 NUMBERS = {"ogrs_score": "DOUBLE", "mappa_level": "INTEGER", "sentence_days": "INTEGER"}
 
 

@@ -15,23 +15,49 @@ from iom.rules import Person
 
 TABLES = ("people", "convictions", "custody")
 SCHEMAS = {
-    "people": pa.schema([
-        ("id", pa.string()), ("pnc_id", pa.string()), ("given_name", pa.string()), ("family_name", pa.string()),
-        ("date_of_birth", pa.date32()), ("sex", pa.string()), ("ethnicity", pa.string()), ("area", pa.string()),
-        ("ogrs_score", pa.float64()), ("ogrs_assessed_on", pa.date32()), ("ogrs_version", pa.string()),
-        ("probation_current", pa.bool_()), ("mappa_level", pa.int8()), ("sex_offender_current", pa.bool_()),
-        ("em_acquisitive_tag", pa.bool_()), ("significant_intelligence", pa.bool_()), ("needs", pa.string()),
-    ]),
-    "convictions": pa.schema([
-        ("person_id", pa.string()), ("id", pa.string()), ("offence_code", pa.string()), ("offence_date", pa.date32()),
-        ("conviction_date", pa.date32()), ("attempt", pa.bool_()), ("conspiracy", pa.bool_()),
-        ("domestic_abuse", pa.bool_()),
-    ]),
-    "custody": pa.schema([
-        ("person_id", pa.string()), ("kind", pa.string()), ("start", pa.date32()), ("end", pa.date32()),
-        ("sentence_days", pa.int32()),
-    ]),
-}  # fmt: skip
+    "people": pa.schema(
+        [
+            ("id", pa.string()),
+            ("pnc_id", pa.string()),
+            ("given_name", pa.string()),
+            ("family_name", pa.string()),
+            ("date_of_birth", pa.date32()),
+            ("sex", pa.string()),
+            ("ethnicity", pa.string()),
+            ("area", pa.string()),
+            ("ogrs_score", pa.float64()),
+            ("ogrs_assessed_on", pa.date32()),
+            ("ogrs_version", pa.string()),
+            ("probation_current", pa.bool_()),
+            ("mappa_level", pa.int8()),
+            ("sex_offender_current", pa.bool_()),
+            ("em_acquisitive_tag", pa.bool_()),
+            ("significant_intelligence", pa.bool_()),
+            ("needs", pa.string()),
+        ]
+    ),
+    "convictions": pa.schema(
+        [
+            ("person_id", pa.string()),
+            ("id", pa.string()),
+            ("offence_code", pa.string()),
+            ("offence_date", pa.date32()),
+            ("conviction_date", pa.date32()),
+            ("attempt", pa.bool_()),
+            ("conspiracy", pa.bool_()),
+            ("domestic_abuse", pa.bool_()),
+        ]
+    ),
+    "custody": pa.schema(
+        [
+            ("person_id", pa.string()),
+            ("kind", pa.string()),
+            ("start", pa.date32()),
+            ("end", pa.date32()),
+            ("sentence_days", pa.int32()),
+        ]
+    ),
+}
 COLUMNS = {name: schema.names for name, schema in SCHEMAS.items()}
 REQUIRED = {
     "people": ["id", "date_of_birth"],
@@ -43,21 +69,37 @@ REQUIRED = {
 def person_rows(p: Person) -> dict[str, list[dict[str, Any]]]:
     """One checked person as rows of the three tables."""
     person = {
-        "id": p.id, "pnc_id": p.pnc_id, "given_name": p.given_name, "family_name": p.family_name,
-        "date_of_birth": p.date_of_birth, "sex": p.sex, "ethnicity": p.ethnicity, "area": p.area,
+        "id": p.id,
+        "pnc_id": p.pnc_id,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "date_of_birth": p.date_of_birth,
+        "sex": p.sex,
+        "ethnicity": p.ethnicity,
+        "area": p.area,
         "ogrs_score": None if p.ogrs is None else p.ogrs.score,
         "ogrs_assessed_on": None if p.ogrs is None else p.ogrs.assessed_on,
         "ogrs_version": None if p.ogrs is None else p.ogrs.version,
-        "probation_current": p.probation_current, "mappa_level": p.mappa_level,
-        "sex_offender_current": p.sex_offender_current, "em_acquisitive_tag": p.em_acquisitive_tag,
-        "significant_intelligence": p.significant_intelligence, "needs": ";".join(p.needs),
-    }  # fmt: skip
+        "probation_current": p.probation_current,
+        "mappa_level": p.mappa_level,
+        "sex_offender_current": p.sex_offender_current,
+        "em_acquisitive_tag": p.em_acquisitive_tag,
+        "significant_intelligence": p.significant_intelligence,
+        "needs": ";".join(p.needs),
+    }
     convictions = [
-        {"person_id": p.id, "id": c.id, "offence_code": c.offence_code, "offence_date": c.offence_date,
-         "conviction_date": c.conviction_date, "attempt": c.attempt, "conspiracy": c.conspiracy,
-         "domestic_abuse": c.domestic_abuse}
+        {
+            "person_id": p.id,
+            "id": c.id,
+            "offence_code": c.offence_code,
+            "offence_date": c.offence_date,
+            "conviction_date": c.conviction_date,
+            "attempt": c.attempt,
+            "conspiracy": c.conspiracy,
+            "domestic_abuse": c.domestic_abuse,
+        }
         for c in p.convictions
-    ]  # fmt: skip
+    ]
     custody = [
         {
             "person_id": p.id,

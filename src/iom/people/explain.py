@@ -7,15 +7,32 @@ from typing import Any
 from iom.rules import Assessment
 
 LABELS = {
-    "w12": "Recent offending window", "w6": "Six-month window", "css": "CSS window", "window": "Window",
-    "table1_convictions": "Neighbourhood crime convictions", "pwits_convictions": "Supply convictions",
-    "tier1_convictions": "Robbery or burglary convictions", "convictions": "Convictions", "unweighted": "Without a CSS weight",
-    "ogrs": "OGRS", "css_score": "CSS", "matrix_score": "Matrix score", "threshold": "Threshold",
-    "probation_current": "Current to probation", "em_acquisitive_tag": "EM tag", "mappa_level": "MAPPA level",
-    "turns_18_on": "Turns 18 on", "turns_adult_on": "Turns 18 on", "fixed_min_ogrs": "OGRS needed",
-    "free_ogrs_exceeds": "OGRS must exceed", "tier1_min_ogrs": "Tier 1 OGRS", "ogrs_50_plus": "OGRS 50 or more",
-    "css_1500_plus": "CSS 1500 or more", "needs": "Needs that count", "sex_offender_current": "Current sex offender",
-}  # fmt: skip
+    "w12": "Recent offending window",
+    "w6": "Six-month window",
+    "css": "CSS window",
+    "window": "Window",
+    "table1_convictions": "Neighbourhood crime convictions",
+    "pwits_convictions": "Supply convictions",
+    "tier1_convictions": "Robbery or burglary convictions",
+    "convictions": "Convictions",
+    "unweighted": "Without a CSS weight",
+    "ogrs": "OGRS",
+    "css_score": "CSS",
+    "matrix_score": "Matrix score",
+    "threshold": "Threshold",
+    "probation_current": "Current to probation",
+    "em_acquisitive_tag": "EM tag",
+    "mappa_level": "MAPPA level",
+    "turns_18_on": "Turns 18 on",
+    "turns_adult_on": "Turns 18 on",
+    "fixed_min_ogrs": "OGRS needed",
+    "free_ogrs_exceeds": "OGRS must exceed",
+    "tier1_min_ogrs": "Tier 1 OGRS",
+    "ogrs_50_plus": "OGRS 50 or more",
+    "css_1500_plus": "CSS 1500 or more",
+    "needs": "Needs that count",
+    "sex_offender_current": "Current sex offender",
+}
 
 
 def words(value: Any) -> str:

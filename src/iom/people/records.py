@@ -61,21 +61,40 @@ FEED = "feed"
 
 
 PERSON_FIELDS = (
-    "local_id", "pnc_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "area",
-    "probation_current", "mappa_level", "sex_offender_current", "em_acquisitive_tag", "significant_intelligence",
+    "local_id",
+    "pnc_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "area",
+    "probation_current",
+    "mappa_level",
+    "sex_offender_current",
+    "em_acquisitive_tag",
+    "significant_intelligence",
     "feed_digest",
-)  # fmt: skip
+)
 
 
 def person_fields(person: Person) -> dict[str, Any]:
     return {
-        "local_id": person.id, "pnc_id": person.pnc_id, "given_name": person.given_name or "",
-        "family_name": person.family_name or "", "date_of_birth": person.date_of_birth, "sex": person.sex or "",
-        "ethnicity": person.ethnicity or "", "area": person.area or "", "probation_current": person.probation_current,
-        "mappa_level": person.mappa_level, "sex_offender_current": person.sex_offender_current,
-        "em_acquisitive_tag": person.em_acquisitive_tag, "significant_intelligence": person.significant_intelligence,
+        "local_id": person.id,
+        "pnc_id": person.pnc_id,
+        "given_name": person.given_name or "",
+        "family_name": person.family_name or "",
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex or "",
+        "ethnicity": person.ethnicity or "",
+        "area": person.area or "",
+        "probation_current": person.probation_current,
+        "mappa_level": person.mappa_level,
+        "sex_offender_current": person.sex_offender_current,
+        "em_acquisitive_tag": person.em_acquisitive_tag,
+        "significant_intelligence": person.significant_intelligence,
         "feed_digest": feed_digest(person),
-    }  # fmt: skip
+    }
 
 
 def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[m.Person]:
@@ -99,19 +118,43 @@ def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[m.Person]:
 
 
 def _children(pairs: list[tuple[Person, m.Person]]) -> None:
-    m.Conviction.objects.bulk_create([
-        m.Conviction(person=row, conviction_id=c.id, offence_code=c.offence_code, offence_date=c.offence_date,
-                     conviction_date=c.conviction_date, attempt=c.attempt, conspiracy=c.conspiracy,
-                     domestic_abuse=c.domestic_abuse, description=c.description or "")
-        for p, row in pairs for c in p.convictions
-    ])  # fmt: skip
-    m.CustodyPeriod.objects.bulk_create([
-        m.CustodyPeriod(person=row, kind=k.kind, start=k.start, end=k.end, sentence_days=k.sentence_days)
-        for p, row in pairs for k in p.custody
-    ])  # fmt: skip
+    m.Conviction.objects.bulk_create(
+        [
+            m.Conviction(
+                person=row,
+                conviction_id=c.id,
+                offence_code=c.offence_code,
+                offence_date=c.offence_date,
+                conviction_date=c.conviction_date,
+                attempt=c.attempt,
+                conspiracy=c.conspiracy,
+                domestic_abuse=c.domestic_abuse,
+                description=c.description or "",
+            )
+            for p, row in pairs
+            for c in p.convictions
+        ]
+    )
+    m.CustodyPeriod.objects.bulk_create(
+        [
+            m.CustodyPeriod(
+                person=row, kind=k.kind, start=k.start, end=k.end, sentence_days=k.sentence_days
+            )
+            for p, row in pairs
+            for k in p.custody
+        ]
+    )
     m.Need.objects.bulk_create([m.Need(person=row, need=n) for p, row in pairs for n in p.needs])
-    m.OgrsEntry.objects.bulk_create([
-        m.OgrsEntry(person=row, score=p.ogrs.score, assessed_on=p.ogrs.assessed_on, version=p.ogrs.version or "",
-                    assessor=FEED)
-        for p, row in pairs if p.ogrs is not None
-    ])  # fmt: skip
+    m.OgrsEntry.objects.bulk_create(
+        [
+            m.OgrsEntry(
+                person=row,
+                score=p.ogrs.score,
+                assessed_on=p.ogrs.assessed_on,
+                version=p.ogrs.version or "",
+                assessor=FEED,
+            )
+            for p, row in pairs
+            if p.ogrs is not None
+        ]
+    )

@@ -76,10 +76,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         looked = AuditEvent.objects.filter(record_type="person", record_id=str(person.pk)).order_by(
             "-id"
         )[:30]
-    return render(request, "people/detail.html", {
-        "person": person, "today": today, "age": _age(person.date_of_birth, today), "timeline": timeline(person),
-        "assessments": assessments, "catalogue": catalogue, "looked": looked, "flags": visible_flags(person, user),
-    })  # fmt: skip
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "today": today,
+            "age": _age(person.date_of_birth, today),
+            "timeline": timeline(person),
+            "assessments": assessments,
+            "catalogue": catalogue,
+            "looked": looked,
+            "flags": visible_flags(person, user),
+        },
+    )
 
 
 def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:
@@ -111,16 +121,34 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
             )
             if on
         ]
-        events.append({"on": c.conviction_date, "kind": "Conviction", "title": f"{c.conviction_id}: {title}",
-                       "detail": f"code {c.offence_code}" + (f"; {', '.join(flags)}" if flags else "")})  # fmt: skip
+        events.append(
+            {
+                "on": c.conviction_date,
+                "kind": "Conviction",
+                "title": f"{c.conviction_id}: {title}",
+                "detail": f"code {c.offence_code}" + (f"; {', '.join(flags)}" if flags else ""),
+            }
+        )
     for k in person.custody.all():
         length = f", term {k.sentence_days} days" if k.sentence_days else ""
-        events.append({"on": k.start, "kind": "Custody", "title": f"{k.get_kind_display()} began{length}",
-                       "detail": f"released {k.end:%d %b %Y}" if k.end else "still in custody"})  # fmt: skip
+        events.append(
+            {
+                "on": k.start,
+                "kind": "Custody",
+                "title": f"{k.get_kind_display()} began{length}",
+                "detail": f"released {k.end:%d %b %Y}" if k.end else "still in custody",
+            }
+        )
     for o in person.ogrs_entries.all():
         if o.assessed_on:
-            events.append({"on": o.assessed_on, "kind": "OGRS", "title": f"OGRS {o.score:g} ({o.version or 'version not given'})",
-                           "detail": f"by {o.assessor}" if o.assessor else ""})  # fmt: skip
+            events.append(
+                {
+                    "on": o.assessed_on,
+                    "kind": "OGRS",
+                    "title": f"OGRS {o.score:g} ({o.version or 'version not given'})",
+                    "detail": f"by {o.assessor}" if o.assessor else "",
+                }
+            )
     return sorted(events, key=lambda e: e["on"], reverse=True)
 
 

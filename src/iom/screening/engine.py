@@ -259,75 +259,192 @@ def derbyshire_reasons(
     )
     return [
         reason(
-            Alt(f"w12_d = {w12} AND w6_d = {w6} AND css_d = {css}", "WINDOWS", windows_words, dict(base_dates)),
-            Alt("true", "WINDOWS", windows_words, {"w12_start": day(as_date("w12_d")), "w6_start": day(as_date("w6_d")),
-                                                   "css_start": day(as_date("css_d"))}),
+            Alt(
+                f"w12_d = {w12} AND w6_d = {w6} AND css_d = {css}",
+                "WINDOWS",
+                windows_words,
+                dict(base_dates),
+            ),
+            Alt(
+                "true",
+                "WINDOWS",
+                windows_words,
+                {
+                    "w12_start": day(as_date("w12_d")),
+                    "w6_start": day(as_date("w6_d")),
+                    "css_start": day(as_date("css_d")),
+                },
+            ),
         ),
         reason(
-            Alt("css_total = 0 AND unweighted = 0", "CSS_SCORE", css_words, {"css_score": J(0), "unweighted": J(0)}),
-            Alt("true", "CSS_SCORE", css_words, {"css_score": number("css_score"), "unweighted": number("unweighted")}),
+            Alt(
+                "css_total = 0 AND unweighted = 0",
+                "CSS_SCORE",
+                css_words,
+                {"css_score": J(0), "unweighted": J(0)},
+            ),
+            Alt(
+                "true",
+                "CSS_SCORE",
+                css_words,
+                {"css_score": number("css_score"), "unweighted": number("unweighted")},
+            ),
         ),
-        reason(Alt("ogrs IS NULL", "OGRS_MISSING",
-                   "OGRS needed from probation: the Fixed (neighbourhood crime) and Free criteria cannot be met without it.",
-                   {"ogrs": J(None)})),
         reason(
-            Alt("fixed_em", "FIXED_EM_TAG_MET", "Fixed: on the acquisitive crime electronic monitoring project.",
-                {"em_acquisitive_tag": J(True)}),
-            Alt("true", "FIXED_EM_TAG_NOT_MET", "Not fixed by electronic monitoring.", {"em_acquisitive_tag": J(False)}),
+            Alt(
+                "ogrs IS NULL",
+                "OGRS_MISSING",
+                "OGRS needed from probation: the Fixed (neighbourhood crime) and Free criteria cannot be met without it.",
+                {"ogrs": J(None)},
+            )
         ),
         reason(
-            Alt("fixed_nc", "FIXED_NEIGHBOURHOOD_CRIME_MET",
+            Alt(
+                "fixed_em",
+                "FIXED_EM_TAG_MET",
+                "Fixed: on the acquisitive crime electronic monitoring project.",
+                {"em_acquisitive_tag": J(True)},
+            ),
+            Alt(
+                "true",
+                "FIXED_EM_TAG_NOT_MET",
+                "Not fixed by electronic monitoring.",
+                {"em_acquisitive_tag": J(False)},
+            ),
+        ),
+        reason(
+            Alt(
+                "fixed_nc",
+                "FIXED_NEIGHBOURHOOD_CRIME_MET",
                 f"Fixed: neighbourhood crime conviction in the last {w12_words}, OGRS {num(p.fixed_min_ogrs)}+ and current to probation.",
-                {"table1_convictions": ids("table1_ids")}),
-            Alt("len(table1_ids) = 0", "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
-                f"Not fixed by neighbourhood crime: no Table 1 conviction in the last {w12_words}.", {"table1_convictions": J([])}),
-            Alt("true", "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
+                {"table1_convictions": ids("table1_ids")},
+            ),
+            Alt(
+                "len(table1_ids) = 0",
+                "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
+                f"Not fixed by neighbourhood crime: no Table 1 conviction in the last {w12_words}.",
+                {"table1_convictions": J([])},
+            ),
+            Alt(
+                "true",
+                "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
                 f"Not fixed by neighbourhood crime: OGRS missing or below {num(p.fixed_min_ogrs)}, or not current to probation.",
-                {"table1_convictions": ids("table1_ids"), "probation_current": boolean("probation_current")}),
+                {
+                    "table1_convictions": ids("table1_ids"),
+                    "probation_current": boolean("probation_current"),
+                },
+            ),
         ),
         reason(
-            Alt("free_met", "FREE_PWITS_MET",
+            Alt(
+                "free_met",
+                "FREE_PWITS_MET",
                 f"Free: supply or intent-to-supply conviction in the last {w12_words} and OGRS above {num(p.free_ogrs_exceeds)}.",
-                {"pwits_convictions": ids("pwits_ids")}),
-            Alt("len(pwits_ids) = 0", "FREE_PWITS_NOT_MET", f"Not free: no supply conviction in the last {w12_words}.",
-                {"pwits_convictions": J([])}),
-            Alt("true", "FREE_PWITS_NOT_MET", f"Not free: OGRS missing or not above {num(p.free_ogrs_exceeds)}.",
-                {"pwits_convictions": ids("pwits_ids")}),
+                {"pwits_convictions": ids("pwits_ids")},
+            ),
+            Alt(
+                "len(pwits_ids) = 0",
+                "FREE_PWITS_NOT_MET",
+                f"Not free: no supply conviction in the last {w12_words}.",
+                {"pwits_convictions": J([])},
+            ),
+            Alt(
+                "true",
+                "FREE_PWITS_NOT_MET",
+                f"Not free: OGRS missing or not above {num(p.free_ogrs_exceeds)}.",
+                {"pwits_convictions": ids("pwits_ids")},
+            ),
         ),
         reason(
-            Alt(any_met, "FLEX_NOT_APPLICABLE", "Flex does not apply: a Fixed or Free criterion is met."),
-            Alt("flex_met", "FLEX_MET", "Flex, for professional judgement at panel.",
-                {"ogrs_indicator": boolean("ogrs_indicator"), "css_indicator": boolean("css_indicator")}),
-            Alt("youth", "FLEX_NOT_MET", f"Not flex: under {p.adult_age}, so not in the adult scheme.", {"adult": J(False)}),
+            Alt(
+                any_met,
+                "FLEX_NOT_APPLICABLE",
+                "Flex does not apply: a Fixed or Free criterion is met.",
+            ),
+            Alt(
+                "flex_met",
+                "FLEX_MET",
+                "Flex, for professional judgement at panel.",
+                {
+                    "ogrs_indicator": boolean("ogrs_indicator"),
+                    "css_indicator": boolean("css_indicator"),
+                },
+            ),
+            Alt(
+                "youth",
+                "FLEX_NOT_MET",
+                f"Not flex: under {p.adult_age}, so not in the adult scheme.",
+                {"adult": J(False)},
+            ),
             Alt("true", "FLEX_NOT_MET", "Not flex: no indicator.", {"adult": J(True)}),
         ),
         reason(
-            Alt("list_contains(exclusions, 'MAPPA_LEVEL_2_3') AND mappa_level = 2", "MAPPA_LEVEL_2_3",
-                "Normally excluded: managed at MAPPA level 2.", {"mappa_level": J(2)}),
-            Alt("list_contains(exclusions, 'MAPPA_LEVEL_2_3')", "MAPPA_LEVEL_2_3",
-                "Normally excluded: managed at MAPPA level 3.", {"mappa_level": number("mappa_level")}),
+            Alt(
+                "list_contains(exclusions, 'MAPPA_LEVEL_2_3') AND mappa_level = 2",
+                "MAPPA_LEVEL_2_3",
+                "Normally excluded: managed at MAPPA level 2.",
+                {"mappa_level": J(2)},
+            ),
+            Alt(
+                "list_contains(exclusions, 'MAPPA_LEVEL_2_3')",
+                "MAPPA_LEVEL_2_3",
+                "Normally excluded: managed at MAPPA level 3.",
+                {"mappa_level": number("mappa_level")},
+            ),
         ),
-        reason(Alt("sex_offender_current", "SEX_OFFENDER", "Normally excluded: a current sex offender.",
-                   {"sex_offender_current": J(True)})),
         reason(
-            Alt(f"NOT any_w6 AND w6_d = {w6}", "NO_CONVICTION_6M", no_w6, {"w6_start": base_dates["w6_start"]}),
+            Alt(
+                "sex_offender_current",
+                "SEX_OFFENDER",
+                "Normally excluded: a current sex offender.",
+                {"sex_offender_current": J(True)},
+            )
+        ),
+        reason(
+            Alt(
+                f"NOT any_w6 AND w6_d = {w6}",
+                "NO_CONVICTION_6M",
+                no_w6,
+                {"w6_start": base_dates["w6_start"]},
+            ),
             Alt("NOT any_w6", "NO_CONVICTION_6M", no_w6, {"w6_start": day(as_date("w6_d"))}),
         ),
-        reason(Alt("youth", "YOUTH", f"Under {p.adult_age}: considered for the adult scheme on turning {p.adult_age}.",
-                   {"turns_18_on": day("adult_on")})),
+        reason(
+            Alt(
+                "youth",
+                "YOUTH",
+                f"Under {p.adult_age}: considered for the adult scheme on turning {p.adult_age}.",
+                {"turns_18_on": day("adult_on")},
+            )
+        ),
         reason(*outcomes),
         reason(
-            Alt(f"cohort IN ('fixed', 'free') AND ({tier1})", "PRIORITY_TIER_1",
+            Alt(
+                f"cohort IN ('fixed', 'free') AND ({tier1})",
+                "PRIORITY_TIER_1",
                 f"Priority tier 1: OGRS {num(p.tier1_min_ogrs)}+ or robbery or burglary in the recent window.",
-                {"tier1_convictions": ids("tier1_ids")}),
-            Alt("cohort IN ('fixed', 'free')", "PRIORITY_TIER_2", "Priority tier 2.", {"tier1_convictions": J([])}),
+                {"tier1_convictions": ids("tier1_ids")},
+            ),
+            Alt(
+                "cohort IN ('fixed', 'free')",
+                "PRIORITY_TIER_2",
+                "Priority tier 2.",
+                {"tier1_convictions": J([])},
+            ),
         ),
-        reason(*[
-            Alt(f"ogrs_indicator = {str(o).lower()} AND css_indicator = {str(c).lower()}", "INDICATORS",
-                "Indicators (never decisive).", {"ogrs_50_plus": J(o), "css_1500_plus": J(c)})
-            for o in (True, False) for c in (True, False)
-        ]),
-    ]  # fmt: skip
+        reason(
+            *[
+                Alt(
+                    f"ogrs_indicator = {str(o).lower()} AND css_indicator = {str(c).lower()}",
+                    "INDICATORS",
+                    "Indicators (never decisive).",
+                    {"ogrs_50_plus": J(o), "css_1500_plus": J(c)},
+                )
+                for o in (True, False)
+                for c in (True, False)
+            ]
+        ),
+    ]
 
 
 # --- Nottinghamshire -----------------------------------------------------------------------
@@ -365,24 +482,54 @@ def assess_matrix(
     threshold = p.matrix_threshold
     reasons = [
         reason(
-            Alt("matrix_score = 0", "MATRIX_SCORE", "Matrix score 0: no conviction scores points.",
-                {"matrix_score": J(0), "scoring_convictions": J(0)}),
+            Alt(
+                "matrix_score = 0",
+                "MATRIX_SCORE",
+                "Matrix score 0: no conviction scores points.",
+                {"matrix_score": J(0), "scoring_convictions": J(0)},
+            ),
             # a count, not the ids: lists over every conviction of 13M people do not fit in memory
-            Alt("true", "MATRIX_SCORE", "Matrix score from the points of each conviction; `iom assess` lists them.",
-                {"matrix_score": number("matrix_score"), "scoring_convictions": number("scoring_convictions")}),
+            Alt(
+                "true",
+                "MATRIX_SCORE",
+                "Matrix score from the points of each conviction; `iom assess` lists them.",
+                {
+                    "matrix_score": number("matrix_score"),
+                    "scoring_convictions": number("scoring_convictions"),
+                },
+            ),
         ),
         reason(
-            Alt(f"matrix_score >= {threshold}", "MATRIX_THRESHOLD_MET",
-                f"Score at least {threshold}: refer to the IOM selection meeting.", {"threshold": J(threshold)}),
-            Alt("true", "MATRIX_THRESHOLD_NOT_MET", f"Score below {threshold}.", {"threshold": J(threshold)}),
+            Alt(
+                f"matrix_score >= {threshold}",
+                "MATRIX_THRESHOLD_MET",
+                f"Score at least {threshold}: refer to the IOM selection meeting.",
+                {"threshold": J(threshold)},
+            ),
+            Alt(
+                "true",
+                "MATRIX_THRESHOLD_NOT_MET",
+                f"Score below {threshold}.",
+                {"threshold": J(threshold)},
+            ),
         ),
-        reason(Alt("significant_intelligence", "SIGNIFICANT_INTELLIGENCE",
-                   "There is a significant intelligence picture: refer to the selection meeting whatever the score.",
-                   {"significant_intelligence": J(True)})),
-        reason(Alt(f"DATE '{as_of.isoformat()}' < adult_on", "YOUNG_PERSON",
-                   f"Under {p.adult_age}: referred for adult consideration on turning {p.adult_age}.",
-                   {"turns_adult_on": day("adult_on")})),
-    ]  # fmt: skip
+        reason(
+            Alt(
+                "significant_intelligence",
+                "SIGNIFICANT_INTELLIGENCE",
+                "There is a significant intelligence picture: refer to the selection meeting whatever the score.",
+                {"significant_intelligence": J(True)},
+            )
+        ),
+        reason(
+            Alt(
+                f"DATE '{as_of.isoformat()}' < adult_on",
+                "YOUNG_PERSON",
+                f"Under {p.adult_age}: referred for adult consideration on turning {p.adult_age}.",
+                {"turns_adult_on": day("adult_on")},
+            )
+        ),
+    ]
     columns = [
         "person_id",
         f"{sql_text(policy.id)} AS policy",

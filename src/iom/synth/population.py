@@ -28,34 +28,158 @@ CHUNK_SIZE = 50_000
 
 SEXES = (["M", "F", "X", "U"], [0.85, 0.14, 0.005, 0.005])
 ETHNICITIES = (
-    ["W1", "W2", "W3", "W4", "W5", "M1", "M2", "M3", "M4", "A1", "A2", "A3", "A4", "A5",
-     "B1", "B2", "B3", "O1", "O2"],
-    [74.4, 0.9, 0.1, 0.2, 6.2, 0.9, 0.4, 0.8, 0.7, 3.1, 2.7, 1.1, 0.7, 1.6, 2.5, 1.0, 0.5, 0.6, 1.6],
-)  # fmt: skip
+    [
+        "W1",
+        "W2",
+        "W3",
+        "W4",
+        "W5",
+        "M1",
+        "M2",
+        "M3",
+        "M4",
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "A5",
+        "B1",
+        "B2",
+        "B3",
+        "O1",
+        "O2",
+    ],
+    [
+        74.4,
+        0.9,
+        0.1,
+        0.2,
+        6.2,
+        0.9,
+        0.4,
+        0.8,
+        0.7,
+        3.1,
+        2.7,
+        1.1,
+        0.7,
+        1.6,
+        2.5,
+        1.0,
+        0.5,
+        0.6,
+        1.6,
+    ],
+)
 AREAS = (["Derby City", "Derbyshire County"], [0.45, 0.55])
 OFFENCES = {
-    "04600": 0.22, "10501": 0.11, "00001": 0.08, "05800": 0.07, "09261": 0.06, "00806": 0.06,
-    "09250": 0.04, "02803": 0.035, "05401": 0.03, "05325": 0.03, "03002": 0.02, "06601": 0.02,
-    "03401": 0.015, "04510": 0.015, "09270": 0.015, "00826": 0.015, "03900": 0.012, "00801": 0.01,
-    "04801": 0.01, "04400": 0.01, "09231": 0.01, "00808": 0.01, "03701": 0.004, "00501": 0.003,
+    "04600": 0.22,
+    "10501": 0.11,
+    "00001": 0.08,
+    "05800": 0.07,
+    "09261": 0.06,
+    "00806": 0.06,
+    "09250": 0.04,
+    "02803": 0.035,
+    "05401": 0.03,
+    "05325": 0.03,
+    "03002": 0.02,
+    "06601": 0.02,
+    "03401": 0.015,
+    "04510": 0.015,
+    "09270": 0.015,
+    "00826": 0.015,
+    "03900": 0.012,
+    "00801": 0.01,
+    "04801": 0.01,
+    "04400": 0.01,
+    "09231": 0.01,
+    "00808": 0.01,
+    "03701": 0.004,
+    "00501": 0.003,
     "02900": 0.002,
-}  # fmt: skip
+}
 VIOLENT = ["10501", "00806", "00801", "00501"]
 NEEDS = {
-    "accommodation": 0.25, "substance_misuse": 0.35, "alcohol": 0.2, "mentoring": 0.1,
-    "mental_health": 0.25, "employment": 0.3, "finance": 0.2, "family": 0.15, "peers": 0.2,
+    "accommodation": 0.25,
+    "substance_misuse": 0.35,
+    "alcohol": 0.2,
+    "mentoring": 0.1,
+    "mental_health": 0.25,
+    "employment": 0.3,
+    "finance": 0.2,
+    "family": 0.15,
+    "peers": 0.2,
     "thinking_behaviour": 0.3,
-}  # fmt: skip
+}
 GIVEN = {
-    "M": ["Jack", "Liam", "Kyle", "Connor", "Jordan", "Ryan", "Callum", "Mohammed", "Daniel", "Reece",
-          "Tyler", "Lewis", "Kieran", "Adam", "Bradley", "Jamal", "Tomasz", "Dean", "Scott", "Aaron"],
-    "F": ["Chloe", "Jade", "Leanne", "Kayleigh", "Amy", "Stacey", "Gemma", "Aisha", "Shannon", "Kerry"],
-}  # fmt: skip
+    "M": [
+        "Jack",
+        "Liam",
+        "Kyle",
+        "Connor",
+        "Jordan",
+        "Ryan",
+        "Callum",
+        "Mohammed",
+        "Daniel",
+        "Reece",
+        "Tyler",
+        "Lewis",
+        "Kieran",
+        "Adam",
+        "Bradley",
+        "Jamal",
+        "Tomasz",
+        "Dean",
+        "Scott",
+        "Aaron",
+    ],
+    "F": [
+        "Chloe",
+        "Jade",
+        "Leanne",
+        "Kayleigh",
+        "Amy",
+        "Stacey",
+        "Gemma",
+        "Aisha",
+        "Shannon",
+        "Kerry",
+    ],
+}
 FAMILY = [
-    "Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Walker", "Wright", "Khan", "Hughes",
-    "Green", "Hall", "Wood", "Clarke", "Patel", "Turner", "Hill", "Cooper", "Ward", "Kowalski",
-    "Morris", "Baker", "Shaw", "Mason", "Begum", "Ali", "Mitchell", "Harris", "Lee", "Bennett",
-]  # fmt: skip
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Wilson",
+    "Evans",
+    "Walker",
+    "Wright",
+    "Khan",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Wood",
+    "Clarke",
+    "Patel",
+    "Turner",
+    "Hill",
+    "Cooper",
+    "Ward",
+    "Kowalski",
+    "Morris",
+    "Baker",
+    "Shaw",
+    "Mason",
+    "Begum",
+    "Ali",
+    "Mitchell",
+    "Harris",
+    "Lee",
+    "Bennett",
+]
 
 
 @dataclass(frozen=True)
@@ -114,23 +238,29 @@ def _convictions(
     offence_on = on - rng.integers(1, 240, total)
     no_offence_date = rng.random(total) < 0.08
     order = np.lexsort((on, owner))  # each person's convictions in date order, ids follow it
-    table = pa.table({
-        "person_id": prefixed("S", first + owner + 1),
-        "id": prefixed("C", number),
-        "offence_code": pa.array(code[order]),
-        "offence_date": as_dates(offence_on[order], no_offence_date),
-        "conviction_date": as_dates(on[order]),
-        "attempt": pa.array(rng.random(total) < 0.03),
-        "conspiracy": pa.array(rng.random(total) < 0.005),
-        "domestic_abuse": pa.array(domestic[order]),
-    })  # fmt: skip
+    table = pa.table(
+        {
+            "person_id": prefixed("S", first + owner + 1),
+            "id": prefixed("C", number),
+            "offence_code": pa.array(code[order]),
+            "offence_date": as_dates(offence_on[order], no_offence_date),
+            "conviction_date": as_dates(on[order]),
+            "attempt": pa.array(rng.random(total) < 0.03),
+            "conspiracy": pa.array(rng.random(total) < 0.005),
+            "domestic_abuse": pa.array(domestic[order]),
+        }
+    )
     return table, on[order], owner
 
 
 def _custody(
-    rng: np.random.Generator, first: int, counts: np.ndarray, owner: np.ndarray,
-    conviction_days: np.ndarray, until: int,
-) -> pa.Table:  # fmt: skip
+    rng: np.random.Generator,
+    first: int,
+    counts: np.ndarray,
+    owner: np.ndarray,
+    conviction_days: np.ndarray,
+    until: int,
+) -> pa.Table:
     n = len(counts)
     spells = np.where(rng.random(n) < np.minimum(0.8, 0.04 * counts), 1 + rng.poisson(0.6, n), 0)
     spells = np.minimum(spells, counts)
@@ -163,9 +293,16 @@ def _custody(
 
 
 def _people(
-    rng: np.random.Generator, first: int, n: int, born: np.ndarray, sex: np.ndarray,
-    counts: np.ndarray, owner: np.ndarray, conviction_days: np.ndarray, until: int,
-) -> pa.Table:  # fmt: skip
+    rng: np.random.Generator,
+    first: int,
+    n: int,
+    born: np.ndarray,
+    sex: np.ndarray,
+    counts: np.ndarray,
+    owner: np.ndarray,
+    conviction_days: np.ndarray,
+    until: int,
+) -> pa.Table:
     last = np.full(n, -(10**6))
     np.maximum.at(last, owner, conviction_days)
     recent = last >= until - 365
@@ -180,28 +317,35 @@ def _people(
     given_f = rng.choice(GIVEN["F"], n)
     number = first + np.arange(n) + 1
     year = (born // 365.25 + 1970 + 16).astype("int64")  # first arrest year, roughly
-    return pa.table({
-        "id": prefixed("S", number),
-        "pnc_id": pc.binary_join_element_wise(
-            pa.array(year.astype(str)), "/", pa.array(np.char.zfill(number.astype(str), 7)),
-            pa.array(rng.choice(list("ABCDEFGHJKLMNPQRTUVWXYZ"), n)), "",
-        ),
-        "given_name": pa.array(np.where(sex == "F", given_f, given_m)),
-        "family_name": pa.array(rng.choice(FAMILY, n)),
-        "date_of_birth": as_dates(born),
-        "sex": pa.array(sex),
-        "ethnicity": pa.array(rng.choice(ETHNICITIES[0], n, p=np.array(ETHNICITIES[1]) / sum(ETHNICITIES[1]))),
-        "area": pa.array(rng.choice(AREAS[0], n, p=AREAS[1])),
-        "ogrs_score": pa.array(ogrs, mask=~has_ogrs),
-        "ogrs_assessed_on": as_dates(until - rng.integers(0, 365, n), ~has_ogrs),
-        "ogrs_version": pa.array(np.full(n, "OGRS3"), mask=~has_ogrs),
-        "probation_current": pa.array(probation),
-        "mappa_level": pa.array(mappa, type=pa.int8(), mask=mappa == 0),
-        "sex_offender_current": pa.array(rng.random(n) < 0.01),
-        "em_acquisitive_tag": pa.array(rng.random(n) < 0.004),
-        "significant_intelligence": pa.array(rng.random(n) < 0.02),
-        "needs": _needs(rng, n),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "id": prefixed("S", number),
+            "pnc_id": pc.binary_join_element_wise(
+                pa.array(year.astype(str)),
+                "/",
+                pa.array(np.char.zfill(number.astype(str), 7)),
+                pa.array(rng.choice(list("ABCDEFGHJKLMNPQRTUVWXYZ"), n)),
+                "",
+            ),
+            "given_name": pa.array(np.where(sex == "F", given_f, given_m)),
+            "family_name": pa.array(rng.choice(FAMILY, n)),
+            "date_of_birth": as_dates(born),
+            "sex": pa.array(sex),
+            "ethnicity": pa.array(
+                rng.choice(ETHNICITIES[0], n, p=np.array(ETHNICITIES[1]) / sum(ETHNICITIES[1]))
+            ),
+            "area": pa.array(rng.choice(AREAS[0], n, p=AREAS[1])),
+            "ogrs_score": pa.array(ogrs, mask=~has_ogrs),
+            "ogrs_assessed_on": as_dates(until - rng.integers(0, 365, n), ~has_ogrs),
+            "ogrs_version": pa.array(np.full(n, "OGRS3"), mask=~has_ogrs),
+            "probation_current": pa.array(probation),
+            "mappa_level": pa.array(mappa, type=pa.int8(), mask=mappa == 0),
+            "sex_offender_current": pa.array(rng.random(n) < 0.01),
+            "em_acquisitive_tag": pa.array(rng.random(n) < 0.004),
+            "significant_intelligence": pa.array(rng.random(n) < 0.02),
+            "needs": _needs(rng, n),
+        }
+    )
 
 
 def _needs(rng: np.random.Generator, n: int) -> pa.Array:

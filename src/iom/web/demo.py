@@ -29,11 +29,17 @@ AGENCIES = {
     "council": ("Derbyshire County Council", AgencyKind.LOCAL_AUTHORITY),
 }
 ROLE_AGENCY = {
-    Role.COORDINATOR: "police", Role.POLICE_IOM_OFFICER: "police", Role.POLICE_INTELLIGENCE: "police",
-    Role.PCSO: "police", Role.PROBATION_OM: "probation", Role.YJS_CASE_MANAGER: "yjs",
-    Role.MAIT_ANALYST: "police", Role.PANEL_CHAIR: "police", Role.GOVERNANCE_ANALYST: "council",
+    Role.COORDINATOR: "police",
+    Role.POLICE_IOM_OFFICER: "police",
+    Role.POLICE_INTELLIGENCE: "police",
+    Role.PCSO: "police",
+    Role.PROBATION_OM: "probation",
+    Role.YJS_CASE_MANAGER: "yjs",
+    Role.MAIT_ANALYST: "police",
+    Role.PANEL_CHAIR: "police",
+    Role.GOVERNANCE_ANALYST: "council",
     Role.SYSTEM_ADMIN: "council",
-}  # fmt: skip
+}
 
 
 class DemoRefused(RuntimeError):
