@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +11,9 @@ import pytest
 from iom.accounts.models import Role
 from iom.people import models as m
 from iom.people.importer import import_file
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM
 from tests.web.conftest import PASSWORD, code_for
 
-CHROMIUM = Path(os.environ.get("IOM_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 pytestmark = [
@@ -28,28 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page() -> Iterator[Any]:
-    os.environ.setdefault(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the ORM is used beside Playwright's loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        yield page
-        browser.close()
+def browser_page(browser: Any) -> Any:
+    return browser.new_page(viewport={"width": 1280, "height": 1000})
 
 
 def test_sign_in_search_open_a_person_and_read_why(

@@ -24,6 +24,20 @@ OPERATIONAL = frozenset(
     }
 )
 YOUTH_RECORDS = frozenset({R.YJS_CASE_MANAGER, R.POLICE_IOM_OFFICER, R.PCSO, R.COORDINATOR})
+# Referrals and meetings about children are also read by the MAIT analyst, who scores them, and
+# the panel chair (the IOM Inspector chairs the selection meeting); neither opens the person page.
+YOUTH_REFERRALS = YOUTH_RECORDS | {R.MAIT_ANALYST, R.PANEL_CHAIR}
+REFERRERS = frozenset(
+    {
+        R.COORDINATOR,
+        R.POLICE_IOM_OFFICER,
+        R.POLICE_INTELLIGENCE,
+        R.PCSO,
+        R.PROBATION_OM,
+        R.YJS_CASE_MANAGER,
+    }
+)
+CHAIRS = frozenset({R.COORDINATOR, R.PANEL_CHAIR})
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,91 @@ ACTIONS = {
             "The personal details in the access log: names opened, search terms, files imported.",
         ),
         Action(
+            "view_schemes",
+            "scheme",
+            frozenset(Role.values),
+            "The schemes, their areas, policies and meetings.",
+        ),
+        Action(
+            "edit_schemes",
+            "scheme",
+            frozenset({R.COORDINATOR, R.SYSTEM_ADMIN}),
+            "Change a scheme and its meeting types (quorum, cadence, who decides jointly).",
+        ),
+        Action(
+            "view_referrals",
+            "referral",
+            OPERATIONAL,
+            "List and read referrals. About under 18s: the roles that see their records, the MAIT "
+            "analyst and the panel chair.",
+        ),
+        Action(
+            "make_referral",
+            "referral",
+            REFERRERS,
+            "Refer a person; complete an automatic referral.",
+        ),
+        Action(
+            "score_referral",
+            "referral",
+            frozenset({R.MAIT_ANALYST, R.COORDINATOR}),
+            "Score a referral on the matrix and set the intelligence override (matrix schemes).",
+        ),
+        Action(
+            "manage_referral",
+            "referral",
+            REFERRERS | CHAIRS,
+            "Flag a referral as critical for the next meeting.",
+        ),
+        Action(
+            "withdraw_referral",
+            "referral",
+            REFERRERS,
+            "Withdraw an open referral: its referrer, or a coordinator for any.",
+        ),
+        Action(
+            "run_auto_referrals",
+            "referral (bulk)",
+            frozenset({R.COORDINATOR}),
+            "Open the automatic referrals due today.",
+        ),
+        Action(
+            "view_meetings",
+            "meeting",
+            OPERATIONAL,
+            "Meetings, agendas, attendance and decisions. Youth schemes' meetings as for referrals.",
+        ),
+        Action(
+            "plan_meetings",
+            "meeting",
+            CHAIRS,
+            "Plan a meeting, build its agenda, record who is present, add a critical case.",
+        ),
+        Action(
+            "decide_referrals",
+            "decision",
+            CHAIRS,
+            "Record a meeting's decision on a referral (quorum and joint agreement are checked).",
+        ),
+        Action(
+            "read_minutes",
+            "meeting minutes",
+            OPERATIONAL,
+            "The minutes page and PDF; downloading the PDF is logged as a disclosure.",
+        ),
+        Action(
+            "raise_actions",
+            "action",
+            CHAIRS,
+            "Raise an action at a meeting, with an owner and a due date.",
+        ),
+        Action(
+            "view_actions",
+            "action",
+            OPERATIONAL,
+            "My actions; update their progress (the owner, or a coordinator for any).",
+        ),
+        Action(
             "sign_out_everywhere",
             "own sessions",
             frozenset(Role.values),
@@ -98,6 +197,30 @@ URL_ACTIONS = {
     "people:import": "import_people",
     "people:import-report": "import_people",
     "audit:log": "view_audit_log",
+    "schemes:list": "view_schemes",
+    "schemes:edit": "edit_schemes",
+    "schemes:edit-meeting-type": "edit_schemes",
+    "referrals:list": "view_referrals",
+    "referrals:new": "make_referral",
+    "referrals:detail": "view_referrals",
+    "referrals:complete": "make_referral",
+    "referrals:score": "score_referral",
+    "referrals:withdraw": "withdraw_referral",
+    "referrals:flag": "manage_referral",
+    "referrals:auto": "run_auto_referrals",
+    "panels:list": "view_meetings",
+    "panels:plan": "plan_meetings",
+    "panels:detail": "view_meetings",
+    "panels:agenda": "plan_meetings",
+    "panels:attendance": "plan_meetings",
+    "panels:critical": "plan_meetings",
+    "panels:decide": "decide_referrals",
+    "panels:raise-action": "raise_actions",
+    "panels:minutes": "read_minutes",
+    "panels:minutes-pdf": "read_minutes",
+    "panels:actions": "view_actions",
+    "panels:update-action": "view_actions",
+    "notifications:read": "view_home",
 }
 
 
@@ -107,6 +230,10 @@ def allowed(role: str, action: str) -> bool:
 
 def may_see_youth(role: str) -> bool:
     return role in YOUTH_RECORDS
+
+
+def may_see_youth_referrals(role: str) -> bool:
+    return role in YOUTH_REFERRALS
 
 
 def markdown() -> str:

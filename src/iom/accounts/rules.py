@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from iom.accounts.permissions import ACTIONS, allowed, may_see_youth
+from iom.accounts.models import Role
+from iom.accounts.permissions import ACTIONS, allowed, may_see_youth, may_see_youth_referrals
 
 
 def _role_may(action: str) -> Any:
@@ -23,8 +24,44 @@ def may_see_this_person(user: Any, person: Any) -> bool:
     return not person.is_youth() or may_see_youth(user.role)
 
 
+@rules.predicate
+def may_see_this_referral(user: Any, referral: Any) -> bool:
+    """A referral, or a meeting of a youth scheme, about a child: the youth roles only."""
+    if referral is None:
+        return True
+    if hasattr(referral, "person"):
+        young = referral.person.is_youth() or referral.scheme.youth
+    else:  # a meeting
+        young = referral.scheme.youth
+    return not young or may_see_youth_referrals(user.role)
+
+
+@rules.predicate
+def owns_or_coordinates(user: Any, record: Any) -> bool:
+    """An action's owner, a referral's referrer; or a coordinator, for any."""
+    if record is None or user.role == Role.COORDINATOR:
+        return True
+    owner_id = getattr(record, "owner_id", None) or getattr(record, "referrer_id", None)
+    return owner_id == user.pk
+
+
+OBJECT_RULES = {
+    "view_person": may_see_this_person,
+    "view_referrals": may_see_this_referral,
+    "make_referral": may_see_this_referral,
+    "score_referral": may_see_this_referral,
+    "manage_referral": may_see_this_referral,
+    "withdraw_referral": may_see_this_referral & owns_or_coordinates,
+    "view_meetings": may_see_this_referral,
+    "plan_meetings": may_see_this_referral,
+    "decide_referrals": may_see_this_referral,
+    "read_minutes": may_see_this_referral,
+    "raise_actions": may_see_this_referral,
+    "view_actions": owns_or_coordinates,
+}
+
 for name in ACTIONS:
-    if name == "view_person":
-        rules.add_perm("iom.view_person", _role_may(name) & may_see_this_person)
+    if name in OBJECT_RULES:
+        rules.add_perm(f"iom.{name}", _role_may(name) & OBJECT_RULES[name])
     else:
         rules.add_perm(f"iom.{name}", _role_may(name))

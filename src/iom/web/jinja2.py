@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django import forms
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
@@ -11,6 +14,39 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, selec
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def field_kind(bound: Any) -> str:
+    """How fields.html draws a Django form field."""
+    widget = bound.field.widget
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return str(getattr(widget, "input_type", "text"))
+
+
+def field_value(bound: Any) -> str:
+    """A field's value as its input shows it (dates as YYYY-MM-DD for date inputs)."""
+    value = bound.value()
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def day(value: date | None) -> str:
+    """One date format wherever a person reads a date: 23 August 2026."""
+    return f"{value:%-d %B %Y}" if value else ""
 
 
 def environment(**options: Any) -> Environment:
@@ -21,5 +57,13 @@ def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", select_autoescape())
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
     env = Environment(**options)
-    env.globals.update(static=static, url=url)  # csrf_input comes from Django
+    # csrf_input comes from Django.
+    env.globals.update(
+        static=static,
+        url=url,
+        field_kind=field_kind,
+        field_value=field_value,
+        get_messages=get_messages,
+    )
+    env.filters["day"] = day
     return env

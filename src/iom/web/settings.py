@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "iom.accounts",
     "iom.audit",
     "iom.people",
+    "iom.schemes",
+    "iom.referrals",
+    "iom.panels",
+    "iom.cases",
+    "iom.notifications",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +146,11 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "IOM"
 
+IOM_SERVICE_NAME = os.environ.get("IOM_SERVICE_NAME", "Integrated Offender Management")
+IOM_SITE_URL = os.environ.get("IOM_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iom@localhost")
+
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB / "static"]
 STATIC_ROOT = VAR / "static"
@@ -183,5 +193,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+    },
 }

@@ -7,6 +7,10 @@ urlpatterns = [
     path("accounts/", include("iom.accounts.urls")),
     path("people/", include("iom.people.urls")),
     path("audit/", include("iom.audit.urls")),
+    path("schemes/", include("iom.schemes.urls")),
+    path("referrals/", include("iom.referrals.urls")),
+    path("", include("iom.panels.urls")),
+    path("notifications/", include("iom.notifications.urls")),
 ]
 handler403 = "iom.web.views.forbidden"
 handler404 = "iom.web.views.not_found"

@@ -5,13 +5,22 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from iom.accounts.access import staff_view
+from iom.notifications.services import unread
+from iom.panels.models import Action
 
 
 @staff_view("view_home")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    user: Any = request.user
+    actions = Action.objects.filter(owner=user, status=Action.Status.OPEN).order_by("due_on")[:10]
+    return render(
+        request,
+        "home.html",
+        {"notifications": unread(user), "actions": actions, "today": timezone.localdate()},
+    )
 
 
 def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -24,4 +33,5 @@ def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request: the database or the session may be what failed."""
-    return HttpResponse(render_to_string("errors/500.html"), status=500)
+    nonce = str(getattr(request, "csp_nonce", ""))
+    return HttpResponse(render_to_string("errors/500.html", {"nonce": nonce}), status=500)

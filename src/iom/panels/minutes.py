@@ -1,0 +1,43 @@
+"""A meeting's minutes: one template read as a page and printed to PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from iom.panels.models import Meeting
+
+
+def context(meeting: Meeting, user: Any) -> dict[str, Any]:
+    attendance: dict[str, list[Any]] = defaultdict(list)
+    for row in meeting.attendances.filter(present=True).select_related("user", "agency"):
+        attendance[str(row.agency or "No agency")].append(
+            row.user.get_full_name() or row.user.username
+        )
+    decisions = list(meeting.decisions.select_related("referral__person", "recorded_by"))
+    stored = {
+        d.referral_id: d.referral.assessments.filter(stage="decided").last() for d in decisions
+    }
+    items = [i for i in meeting.agenda.select_related("person", "referral") if _may_see(user, i)]
+    return {
+        "meeting": meeting,
+        "attendance": dict(sorted(attendance.items())),
+        "items": items,
+        "decisions": [d for d in decisions if user.has_perm("iom.view_referrals", d.referral)],
+        "stored": stored,
+        "actions": meeting.actions.select_related("owner", "agency"),
+        "service_name": settings.IOM_SERVICE_NAME,
+    }
+
+
+def _may_see(user: Any, item: Any) -> bool:
+    return item.referral is None or user.has_perm("iom.view_referrals", item.referral)
+
+
+def pdf(meeting: Meeting, user: Any) -> bytes:
+    html = render_to_string("panels/minutes_document.html", context(meeting, user))
+    return bytes(HTML(string=html, base_url=str(settings.STATICFILES_DIRS[0])).write_pdf())

@@ -1,0 +1,58 @@
+"""Reading referrals: the ones a user may see, and how the rules' view has moved since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from iom.accounts.permissions import may_see_youth_referrals
+from iom.people.models import ADULT_AGE
+from iom.referrals.models import Referral, StoredAssessment
+
+COMPARED = {
+    "outcome": "Outcome",
+    "cohort": "Cohort",
+    "exclusions": "Exclusions",
+    "css_score": "Crime severity score",
+    "matrix_score": "Matrix score",
+    "refer_to_selection_meeting": "For the selection meeting",
+}
+
+
+def latest_adult_birth(today: date) -> date:
+    """People born after this date are under 18 on `today` (29 February: see `is_under`)."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February, and that year had none
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def visible_referrals(user: Any) -> QuerySet[Referral]:
+    found = Referral.objects.select_related("person", "scheme", "referrer")
+    if may_see_youth_referrals(user.role):
+        return found
+    youngest_adult_born = latest_adult_birth(timezone.localdate())
+    return found.exclude(Q(scheme__youth=True) | Q(person__date_of_birth__gt=youngest_adult_born))
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    then: Any
+    now: Any
+
+
+def changes_since(stored: StoredAssessment | None, now: dict[str, Any]) -> list[Change]:
+    """What the rules say differently now from what they said when the assessment was stored."""
+    if stored is None:
+        return []
+    then = stored.assessment
+    return [
+        Change(label, then.get(key), now.get(key))
+        for key, label in COMPARED.items()
+        if then.get(key) != now.get(key)
+    ]

@@ -1,0 +1,249 @@
+"""Referral state changes: start, submit, score, withdraw, flag, decide; each audited.
+
+Every change adds a step to the referral's timeline and an access-log event in one transaction.
+What the rules said is stored with the referral when it is submitted, scored and decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from iom.audit.models import Operation
+from iom.audit.service import record
+from iom.people import models as pm
+from iom.people.records import to_rules
+from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
+from iom.rules import Assessment, assess, load_catalogue, load_policy
+from iom.schemes.models import Scheme
+
+S = Referral.State
+
+
+class NotAllowed(ValueError):
+    """The change cannot be made in the referral's present state; the message says why."""
+
+
+def assessment_now(person: pm.Person, scheme: Scheme, as_of: date | None = None) -> Assessment:
+    """What the scheme's rules say about the person today (or on `as_of`)."""
+    catalogue = load_catalogue()
+    policy = load_policy(scheme.policy_id)
+    return assess(to_rules(person), policy, as_of or timezone.localdate(), catalogue)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures the rules compute, shown on the form and never typed over."""
+
+    ogrs: float | None
+    css_score: float | None
+    matrix_score: int | None
+    outcome: str | None
+    cohort: str | None
+
+
+def figures(person: pm.Person, assessment: Assessment) -> Figures:
+    ogrs = person.ogrs_entries.first()
+    return Figures(
+        None if ogrs is None else ogrs.score,
+        assessment.css_score,
+        assessment.matrix_score,
+        assessment.outcome,
+        assessment.cohort,
+    )
+
+
+def prefill(person: pm.Person, assessment: Assessment) -> dict[str, Any]:
+    """The form's starting values from the person's record and the rules' reasons."""
+    convictions = list(person.convictions.all())
+    catalogue = load_catalogue()
+    latest = max((c.conviction_date for c in convictions), default=None)
+
+    def described(c: pm.Conviction) -> str:
+        offence = catalogue.offences.get(c.offence_code)
+        return (
+            f"{offence.description if offence else c.offence_code} ({c.conviction_date:%-d %B %Y})"
+        )
+
+    named = _convictions_named_by_met_criteria(assessment)
+    return {
+        "address": person.address,
+        "previously_iom": "yes" if person.memberships.exists() else "not_known",
+        "current_offences": "\n".join(
+            described(c) for c in convictions if c.conviction_date == latest
+        ),
+        "index_offences": "\n".join(described(c) for c in convictions if c.conviction_id in named),
+        "cohort_sought": assessment.cohort or "",
+        "factors": [n for n in person.needs.values_list("need", flat=True) if n in FACTOR_NEEDS],
+    }
+
+
+FACTOR_NEEDS = {"accommodation", "substance_misuse", "mental_health", "peers"}
+
+
+def _convictions_named_by_met_criteria(assessment: Assessment) -> set[str]:
+    ids: set[str] = set()
+    for reason in assessment.reasons:
+        if not reason.code.endswith("_MET") and not reason.code.startswith("MATRIX"):
+            continue
+        for value in reason.evidence.values():
+            if isinstance(value, list):
+                ids.update(str(v["id"]) for v in value if isinstance(v, dict) and "id" in v)
+    return ids
+
+
+def _step(referral: Referral, user: Any, state: str, note: str = "") -> None:
+    referral.state = state
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, user=_real(user), state=state, note=note)
+    record(user, Operation.ALTERATION, "referral", referral.pk, f"referral {referral.pk}: {state}")
+
+
+def _real(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+def _store(referral: Referral, stage: str, assessment: Assessment) -> StoredAssessment:
+    return StoredAssessment.objects.create(
+        referral=referral, stage=stage, as_of=assessment.as_of, assessment=assessment.to_json()
+    )
+
+
+def open_referral(person: pm.Person, scheme: Scheme) -> Referral | None:
+    return Referral.objects.filter(person=person, scheme=scheme, state__in=Referral.OPEN).first()
+
+
+@transaction.atomic
+def submit(user: Any, person: pm.Person, scheme: Scheme, answers: dict[str, Any]) -> Referral:
+    """A staff referral, submitted with the form's answers; the rules' view is stored with it."""
+    if open_referral(person, scheme) is not None:
+        raise NotAllowed(f"{person} already has an open referral to {scheme}")
+    referral = Referral.objects.create(
+        person=person, scheme=scheme, referrer=_real(user), state=S.SUBMITTED, **answers
+    )
+    _store(referral, StoredAssessment.Stage.SUBMITTED, assessment_now(person, scheme))
+    ReferralEvent.objects.create(referral=referral, user=_real(user), state=S.SUBMITTED)
+    record(
+        user,
+        Operation.COLLECTION,
+        "referral",
+        referral.pk,
+        f"referred person {person.pk} to {scheme}",
+    )
+    if not scored_by_matrix(scheme):
+        _step(referral, user, S.LISTED, "Waiting for the next meeting that decides referrals")
+    return referral
+
+
+@transaction.atomic
+def open_automatic(
+    person: pm.Person, scheme: Scheme, trigger: str, detail: str, as_of: date
+) -> Referral:
+    """A referral the system opens on a trigger; staff complete and submit it."""
+    referral = Referral.objects.create(
+        person=person,
+        scheme=scheme,
+        trigger=trigger,
+        trigger_detail=detail[:300],
+        referred_on=as_of,
+    )
+    referral.address = person.address
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, state=S.DRAFT, note=detail)
+    record(None, Operation.COLLECTION, "referral", referral.pk, f"automatic referral: {trigger}")
+    return referral
+
+
+@transaction.atomic
+def complete(user: Any, referral: Referral, answers: dict[str, Any]) -> Referral:
+    """Submit a draft (an automatic referral) with the form's answers."""
+    if referral.state != S.DRAFT:
+        raise NotAllowed("Only a draft referral can be completed")
+    for name, value in answers.items():
+        setattr(referral, name, value)
+    referral.referrer = _real(user)
+    _store(
+        referral, StoredAssessment.Stage.SUBMITTED, assessment_now(referral.person, referral.scheme)
+    )
+    _step(referral, user, S.SUBMITTED)
+    if not scored_by_matrix(referral.scheme):
+        _step(referral, user, S.LISTED, "Waiting for the next meeting that decides referrals")
+    return referral
+
+
+def scored_by_matrix(scheme: Scheme) -> bool:
+    return load_policy(scheme.policy_id).engine == "nottinghamshire_matrix"
+
+
+@transaction.atomic
+def score(user: Any, referral: Referral, override: bool, override_reason: str) -> Referral:
+    """The analyst's scoring: the matrix from the record, and an intelligence override with text.
+
+    Listed for the selection meeting at the policy's threshold or with the override; otherwise
+    closed as not progressed, and the referrer is told why.
+    """
+    from iom.notifications.services import notify
+
+    if referral.state != S.SUBMITTED or not scored_by_matrix(referral.scheme):
+        raise NotAllowed("Only a submitted referral to a matrix scheme is scored")
+    if override and not override_reason.strip():
+        raise NotAllowed("Say what intelligence supports the override")
+    assessment = assessment_now(referral.person, referral.scheme)
+    _store(referral, StoredAssessment.Stage.SCORED, assessment)
+    referral.override, referral.override_reason = override, override_reason.strip()
+    _step(referral, user, S.SCORED, f"Matrix score {assessment.matrix_score}")
+    if assessment.refer_to_selection_meeting or override:
+        why = (
+            "the intelligence override"
+            if override and not assessment.refer_to_selection_meeting
+            else "the score"
+        )
+        _step(referral, user, S.LISTED, f"Listed for the selection meeting on {why}")
+        return referral
+    referral.closed_reason = (
+        f"Matrix score {assessment.matrix_score} is below the threshold for the selection meeting, "
+        "and no intelligence override was given."
+    )
+    _step(referral, user, S.NOT_PROGRESSED, referral.closed_reason)
+    if referral.referrer:
+        notify(
+            referral.referrer,
+            f"Referral of {referral.person} not progressed: {referral.closed_reason}",
+            f"/referrals/{referral.pk}/",
+        )
+    return referral
+
+
+@transaction.atomic
+def withdraw(user: Any, referral: Referral, reason: str) -> Referral:
+    if not referral.is_open():
+        raise NotAllowed("This referral is already closed")
+    if not reason.strip():
+        raise NotAllowed("Say why the referral is withdrawn")
+    referral.closed_reason = reason.strip()
+    _step(referral, user, S.WITHDRAWN, referral.closed_reason)
+    return referral
+
+
+@transaction.atomic
+def flag_critical(user: Any, referral: Referral, note: str) -> Referral:
+    referral.critical = True
+    referral.save()
+    ReferralEvent.objects.create(
+        referral=referral,
+        user=_real(user),
+        state=referral.state,
+        note=f"Flagged as critical: {note}".strip(),
+    )
+    record(
+        user,
+        Operation.ALTERATION,
+        "referral",
+        referral.pk,
+        f"referral {referral.pk}: flagged critical",
+    )
+    return referral

@@ -1,0 +1,77 @@
+"""IOM schemes as data: the areas each covers, the policy it selects by, and its meetings."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from iom.accounts.models import AgencyKind, Role
+
+
+class Scheme(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    policy_id = models.CharField(
+        "policy", max_length=100, help_text="The selection rules, as `iom policies` lists them"
+    )
+    areas = models.JSONField(default=list, help_text="Areas covered, as people's records name them")
+    youth = models.BooleanField("youth scheme", default=False)
+    referral_lookback_days = models.PositiveSmallIntegerField(
+        default=90,
+        help_text="Automatic referrals skip people referred to this scheme within this many days",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covers(self, area: str) -> bool:
+        return area in self.areas
+
+
+class MeetingType(models.Model):
+    """A kind of meeting a scheme holds, with how often and what it needs to decide."""
+
+    class Kind(models.TextChoices):
+        TASKING = "tasking", "Daily tasking"
+        OPERATIONAL = "operational", "Operational meeting"
+        COUNTY_PANEL = "county_panel", "County panel"
+        SELECTION = "selection", "IOM selection meeting (IOMS)"
+        CASE_REVIEW = "case_review", "Case review"
+        SIG = "sig", "Strategic Implementation Group"
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="meeting_types")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    cadence = models.CharField(max_length=200, help_text="How often it meets, in words")
+    quorum_agencies = models.PositiveSmallIntegerField(
+        default=3, help_text="Agencies that must be present before a decision is recorded"
+    )
+    decides_referrals = models.BooleanField(
+        default=False, help_text="Referrals are listed and decided here"
+    )
+    agreeing_agencies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Kinds of agency whose attendees must all agree to accept (joint decision)",
+    )
+    chair_role = models.CharField(
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text="The role the chair must hold to record decisions, if any",
+    )
+
+    class Meta:
+        ordering = ["scheme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="one_meeting_type_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scheme})"
+
+    def agreeing_labels(self) -> list[str]:
+        labels = dict(AgencyKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.agreeing_agencies]

@@ -1,0 +1,232 @@
+"""Referrals: the form, what the rules said kept unchanged, scoring on the matrix, states, automatic referrals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from iom.accounts.models import AgencyKind, Role
+from iom.audit.models import AuditEvent
+from iom.cases.models import Membership
+from iom.notifications.models import Notification
+from iom.people import models as m
+from iom.referrals import services
+from iom.referrals.automatic import open_due
+from iom.referrals.models import Referral, StoredAssessment
+from tests.web import workflow as w
+from tests.web.conftest import code_for
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def signed_in_as(user: Any) -> Client:
+    client = Client()
+    client.post("/accounts/sign-in", {"username": user.username, "password": w.PASSWORD})
+    assert client.post("/accounts/sign-in/code", {"code": code_for(user)}).status_code == 302
+    return client
+
+
+def test_submitting_stores_what_the_rules_said_and_lists_for_a_meeting() -> None:
+    scheme = w.schemes()["derbyshire"]
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    person = w.fixed_candidate()
+    referral = services.submit(om, person, scheme, w.answers(om))
+    assert referral.state == Referral.State.LISTED
+    stored = referral.assessments.get(stage=StoredAssessment.Stage.SUBMITTED)
+    assert stored.assessment["outcome"] == "eligible"
+    assert stored.assessment["cohort"] == "fixed"
+    assert stored.assessment["versions"]["policy"].startswith("derbyshire-2021@")
+    assert [e.state for e in referral.events.all()] == ["submitted", "listed"]
+    assert (
+        AuditEvent.objects.filter(record_type="referral", record_id=str(referral.pk)).count() == 2
+    )
+    with pytest.raises(services.NotAllowed, match="already has an open referral"):
+        services.submit(om, person, scheme, w.answers(om))
+
+
+def test_the_stored_assessment_stays_as_it_was_when_the_record_changes() -> None:
+    scheme = w.schemes()["derbyshire"]
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    person = w.fixed_candidate()
+    referral = services.submit(om, person, scheme, w.answers(om))
+    before = dict(referral.assessments.get().assessment)
+    m.Person.objects.filter(pk=person.pk).update(mappa_level=2)  # now excluded
+    client = signed_in_as(om)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert referral.assessments.get().assessment == before
+    assert "The rules say something different now" in page
+    assert (
+        "outcome was eligible, now consider" in page or "outcome was eligible, now excluded" in page
+    )
+
+
+def test_the_form_shows_computed_figures_and_requires_the_iom_offer() -> None:
+    scheme = w.schemes()["derbyshire"]
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    person = w.fixed_candidate()
+    client = signed_in_as(om)
+    page = client.get(f"/referrals/new/?person={person.pk}&scheme={scheme.pk}").content.decode()
+    assert "Figures from the rules" in page
+    assert "They cannot be typed over" in page
+    assert 'name="ogrs"' not in page
+    assert 'name="css_score"' not in page
+    response = client.post(
+        f"/referrals/new/?person={person.pk}&scheme={scheme.pk}",
+        {"agency": om.agency_id, "referred_on": TODAY.isoformat(), "cohort_sought": "flex"},
+    )
+    page = response.content.decode()
+    assert "iom_offer" in page
+    assert "This field is required" in page
+    assert "For Flex, say which other ways of managing were explored" in page
+    assert not Referral.objects.exists()
+    response = client.post(
+        f"/referrals/new/?person={person.pk}&scheme={scheme.pk}",
+        {
+            "agency": om.agency_id,
+            "referred_on": TODAY.isoformat(),
+            "cohort_sought": "fixed",
+            "iom_offer": "Daily contact and a housing place",
+            "factors": ["accommodation"],
+        },
+    )
+    referral = Referral.objects.get()
+    assert response["Location"] == f"/referrals/{referral.pk}/"
+    assert referral.factors == ["accommodation"]
+
+
+def youth_setup() -> tuple[Any, Any, Any]:
+    scheme = w.schemes()["nottinghamshire"]
+    case_manager = w.staff(Role.YJS_CASE_MANAGER, AgencyKind.YOUTH_JUSTICE)
+    analyst = w.staff(Role.MAIT_ANALYST, AgencyKind.POLICE)
+    return scheme, case_manager, analyst
+
+
+def young(local_id: str, *codes: str) -> m.Person:
+    p = w.person(local_id, TODAY.replace(year=TODAY.year - 16, day=1), area="Nottingham City")
+    for n, code in enumerate(codes):
+        w.conviction(p, f"C{n}", code, TODAY - timedelta(days=60 + n))
+    return p
+
+
+def test_matrix_scoring_lists_at_the_threshold_or_on_the_override() -> None:
+    scheme, case_manager, analyst = youth_setup()
+    high = services.submit(
+        case_manager, young("Y1", "03401", "03401", "03401"), scheme, w.answers(case_manager)
+    )
+    low = services.submit(case_manager, young("Y2", "03401"), scheme, w.answers(case_manager))
+    override = services.submit(case_manager, young("Y3"), scheme, w.answers(case_manager))
+    assert high.state == low.state == Referral.State.SUBMITTED
+    services.score(analyst, high, False, "")
+    services.score(analyst, low, False, "")
+    with pytest.raises(services.NotAllowed, match="intelligence"):
+        services.score(analyst, override, True, "  ")
+    services.score(analyst, override, True, "Seen with a county lines group twice this month")
+    assert high.state == Referral.State.LISTED
+    assert override.state == Referral.State.LISTED
+    assert low.state == Referral.State.NOT_PROGRESSED
+    assert "below the threshold" in low.closed_reason
+    told = Notification.objects.get(user=case_manager)
+    assert "not progressed" in told.text
+    assert high.assessments.get(stage="scored").assessment["matrix_score"] >= 15
+
+
+def test_a_withdrawn_referral_says_why_and_frees_the_person() -> None:
+    scheme = w.schemes()["derbyshire"]
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    person = w.fixed_candidate()
+    referral = services.submit(om, person, scheme, w.answers(om))
+    with pytest.raises(services.NotAllowed):
+        services.withdraw(om, referral, "")
+    services.withdraw(om, referral, "Moved away")
+    assert referral.state == Referral.State.WITHDRAWN
+    services.submit(om, person, scheme, w.answers(om))  # a new referral is possible again
+
+
+def test_referrals_about_children_are_hidden_from_adult_only_roles() -> None:
+    scheme, case_manager, _ = youth_setup()
+    referral = services.submit(case_manager, young("Y1", "03401"), scheme, w.answers(case_manager))
+    probation = signed_in_as(w.staff(Role.PROBATION_OM, AgencyKind.PROBATION))
+    assert probation.get(f"/referrals/{referral.pk}/").status_code == 404
+    assert "Y1" not in probation.get("/referrals/").content.decode()
+    chair = signed_in_as(w.staff(Role.PANEL_CHAIR, AgencyKind.POLICE))
+    assert chair.get(f"/referrals/{referral.pk}/").status_code == 200
+
+
+# Automatic referrals
+
+
+def test_automatic_referrals_open_once_per_person_and_scheme() -> None:
+    w.schemes()
+    candidate = w.fixed_candidate("AUTO1")
+    tagged = w.person("TAG1", date(1985, 5, 5), em_acquisitive_tag=True)
+    m.CustodyPeriod.objects.create(
+        person=tagged,
+        kind="sentence",
+        start=TODAY - timedelta(days=400),
+        end=TODAY - timedelta(days=10),
+        sentence_days=730,
+    )
+    first = open_due(TODAY)
+    assert first["Screening candidate"] >= 1
+    assert first["Released on the acquisitive crime GPS tag"] == 1
+    assert (
+        Referral.objects.filter(person=candidate, trigger="screening", state="draft").count() == 1
+    )
+    assert open_due(TODAY) == {}
+    Referral.objects.filter(person=candidate).update(state="withdrawn")
+    assert open_due(TODAY + timedelta(days=30)).get("Screening candidate", 0) == 0  # within 90 days
+    assert open_due(TODAY + timedelta(days=120))["Screening candidate"] >= 1
+
+
+def test_a_young_member_turning_18_is_referred_to_the_adult_scheme() -> None:
+    found = w.schemes()
+    adult_scheme, youth_scheme = found["derbyshire"], found["nottinghamshire"]
+    soon = w.person(
+        "TURN18", TODAY.replace(year=TODAY.year - 18) + timedelta(days=10), area="Derby City"
+    )
+    Membership.objects.create(
+        person=soon, scheme=youth_scheme, cohort="youth", start=TODAY - timedelta(days=200)
+    )
+    opened = open_due(TODAY)
+    assert opened["Young person turning 18"] == 1
+    referral = Referral.objects.get(person=soon, scheme=adult_scheme)
+    assert referral.trigger == Referral.Trigger.TURNING_ADULT
+    assert "Turns 18 on" in referral.trigger_detail
+
+
+def test_iom_referrals_auto_prints_how_many_of_each(tmp_path: Any) -> None:
+    from tests.helpers import development_env, migrated, run_iom
+
+    env = migrated(development_env(tmp_path))
+    done = run_iom("referrals", "auto", "--as-of", "2026-11-26", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "0 referrals opened" in done.stdout
+
+
+def test_a_draft_automatic_referral_is_completed_by_staff() -> None:
+    w.schemes()
+    w.fixed_candidate("AUTO2")
+    open_due(TODAY)
+    referral = Referral.objects.get(person__local_id="AUTO2")
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    client = signed_in_as(om)
+    response = client.post(
+        f"/referrals/{referral.pk}/complete",
+        {
+            "agency": om.agency_id,
+            "referred_on": TODAY.isoformat(),
+            "cohort_sought": "fixed",
+            "iom_offer": "Mentoring and a tenancy",
+        },
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.LISTED
+    assert referral.referrer == om
+    assert mail.outbox == []  # nobody is told until there is a decision
