@@ -67,6 +67,7 @@ def paths(
         "home": ("get", "/"),
         "people:search": ("get", "/people/?q=Adult"),
         "people:detail": ("get", f"/people/{adult.pk}/"),
+        "people:movement": ("post", f"/people/{adult.pk}/movements"),
         "people:import": ("get", "/people/imports/"),
         "people:import-report": ("get", f"/people/imports/{run.pk}/"),
         "audit:log": ("get", "/audit/"),

@@ -194,7 +194,7 @@ def test_a_young_member_turning_18_is_referred_to_the_adult_scheme() -> None:
         person=soon, scheme=youth_scheme, cohort="youth", start=TODAY - timedelta(days=200)
     )
     opened = open_due(TODAY)
-    assert opened["Young person turning 18"] == 1
+    assert opened["Young person turning 18 or moving to adult services"] == 1
     referral = Referral.objects.get(person=soon, scheme=adult_scheme)
     assert referral.trigger == Referral.Trigger.TURNING_ADULT
     assert "Turns 18 on" in referral.trigger_detail
@@ -230,3 +230,54 @@ def test_a_draft_automatic_referral_is_completed_by_staff() -> None:
     assert referral.state == Referral.State.LISTED
     assert referral.referrer == om
     assert mail.outbox == []  # nobody is told until there is a decision
+
+
+def test_an_arrival_from_ppo_or_iom_elsewhere_is_referred() -> None:
+    w.schemes()
+    officer = w.staff(Role.POLICE_IOM_OFFICER, AgencyKind.POLICE)
+    newcomer = w.person("NEW1", date(1992, 3, 3))
+    stayer = w.person("NEW2", date(1993, 3, 3))
+    client = signed_in_as(officer)
+    recorded = client.post(
+        f"/people/{newcomer.pk}/movements",
+        {
+            "kind": "arrived",
+            "on": (TODAY - timedelta(days=5)).isoformat(),
+            "previous_scheme": "PPO",
+            "note": "Transferred from West Yorkshire",
+        },
+    )
+    assert recorded.status_code == 302
+    client.post(
+        f"/people/{stayer.pk}/movements",
+        {"kind": "arrived", "on": TODAY.isoformat(), "previous_scheme": ""},
+    )
+    future = client.post(
+        f"/people/{stayer.pk}/movements",
+        {"kind": "arrived", "on": (TODAY + timedelta(days=3)).isoformat()},
+    )
+    assert future.status_code == 400
+    assert AuditEvent.objects.filter(
+        record_type="person", record_id=str(newcomer.pk), operation="alteration"
+    ).exists()
+    opened = open_due(TODAY)
+    assert opened["Arrived from another area, on PPO or IOM there"] == 1
+    referral = Referral.objects.get(person=newcomer)
+    assert "PPO" in referral.trigger_detail
+    assert not Referral.objects.filter(person=stayer).exists()
+
+
+def test_a_young_member_moved_to_adult_services_is_referred_to_the_adult_scheme() -> None:
+    found = w.schemes()
+    moved = w.person("MOVED", TODAY.replace(year=TODAY.year - 17, day=1), area="Derby City")
+    Membership.objects.create(
+        person=moved,
+        scheme=found["nottinghamshire"],
+        cohort="youth",
+        start=TODAY - timedelta(days=90),
+    )
+    assert open_due(TODAY) == {}
+    m.Movement.objects.create(person=moved, kind="adult_services", on=TODAY - timedelta(days=1))
+    assert open_due(TODAY)["Young person turning 18 or moving to adult services"] == 1
+    referral = Referral.objects.get(person=moved, scheme=found["derbyshire"])
+    assert referral.trigger_detail.startswith("Moved to adult services on")

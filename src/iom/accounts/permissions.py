@@ -66,6 +66,12 @@ ACTIONS = {
             "and coordinators. An agency's restricted intelligence flags show only to that agency's staff.",
         ),
         Action(
+            "record_movement",
+            "person",
+            REFERRERS,
+            "Record an arrival from another area (on PPO or IOM there) or a move to adult services.",
+        ),
+        Action(
             "view_person_access_log",
             "audit events of one person",
             frozenset({R.COORDINATOR}),
@@ -194,6 +200,7 @@ URL_ACTIONS = {
     "home": "view_home",
     "people:search": "search_people",
     "people:detail": "view_person",
+    "people:movement": "record_movement",
     "people:import": "import_people",
     "people:import-report": "import_people",
     "audit:log": "view_audit_log",

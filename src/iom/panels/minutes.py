@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from iom.panels.models import Meeting
 
@@ -39,5 +38,7 @@ def _may_see(user: Any, item: Any) -> bool:
 
 
 def pdf(meeting: Meeting, user: Any) -> bytes:
+    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
+
     html = render_to_string("panels/minutes_document.html", context(meeting, user))
     return bytes(HTML(string=html, base_url=str(settings.STATICFILES_DIRS[0])).write_pdf())

@@ -158,3 +158,27 @@ class ImportProblem(models.Model):
 
     class Meta:
         ordering = ["file", "line", "field"]
+
+
+class Movement(models.Model):
+    """A move the feed does not carry: arriving from another area, or moving to adult services."""
+
+    class Kind(models.TextChoices):
+        ARRIVED = "arrived", "Arrived from another area"
+        ADULT_SERVICES = "adult_services", "Moved to adult services"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    previous_scheme = models.CharField(
+        "managed there as",
+        max_length=10,
+        blank=True,
+        choices=[("PPO", "Prolific and priority offender (PPO)"), ("IOM", "IOM"), ("", "Neither")],
+    )
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-id"]

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
+from iom.audit.models import Operation
+from iom.audit.service import record
 from iom.people import models as m
 from iom.people.importer import fail, import_file
 from iom.people.uploads import UploadRefused, receive
@@ -23,3 +26,18 @@ def import_upload(upload: UploadedFile, user: Any) -> m.ImportRun:
             run = m.ImportRun.objects.create(source=label, started_by=user)
             return fail(run, str(refusal))
         return import_file(source, user, label=label)
+
+
+@transaction.atomic
+def record_movement(user: Any, person: m.Person, movement: m.Movement) -> m.Movement:
+    """A move the feed does not carry; automatic referrals act on it (strategy 5 and 6)."""
+    movement.person, movement.recorded_by = person, user
+    movement.save()
+    record(
+        user,
+        Operation.ALTERATION,
+        "person",
+        person.pk,
+        f"recorded: {movement.get_kind_display().lower()}",
+    )
+    return movement

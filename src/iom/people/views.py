@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from iom.accounts.access import FORM, require_object, staff_view
+from iom.accounts.access import CHANGE, FORM, require_object, staff_view
 from iom.audit.models import AuditEvent, Operation
 from iom.audit.service import record
 from iom.people import models as m
 from iom.people import services
 from iom.people.explain import evidence_rows, what_would_change
+from iom.people.forms import MovementForm
 from iom.people.records import to_rules
 from iom.people.search import MAX_LENGTH, MAX_WORDS, Query, QueryTooLong, matching
 from iom.people.uploads import megabytes, refused_before_receiving
@@ -55,6 +56,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(m.Person, pk=pk)
     require_object(request, "view_person", person, "person")
     record(request.user, Operation.CONSULTATION, "person", person.pk, f"opened {person}")
+    return render(request, "people/detail.html", _detail(request, person, MovementForm()))
+
+
+@staff_view("record_movement", CHANGE)
+def movement(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(m.Person, pk=pk)
+    require_object(request, "view_person", person, "person")
+    form = MovementForm(request.POST)
+    if form.is_valid():
+        services.record_movement(request.user, person, form.save(commit=False))
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/detail.html", _detail(request, person, form), status=400)
+
+
+def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm) -> dict[str, Any]:
     today = timezone.localdate()
     rules_person = to_rules(person)
     catalogue = load_catalogue()
@@ -76,20 +92,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         looked = AuditEvent.objects.filter(record_type="person", record_id=str(person.pk)).order_by(
             "-id"
         )[:30]
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "today": today,
-            "age": _age(person.date_of_birth, today),
-            "timeline": timeline(person),
-            "assessments": assessments,
-            "catalogue": catalogue,
-            "looked": looked,
-            "flags": visible_flags(person, user),
-        },
-    )
+    return {
+        "person": person,
+        "today": today,
+        "age": _age(person.date_of_birth, today),
+        "timeline": timeline(person),
+        "assessments": assessments,
+        "catalogue": catalogue,
+        "looked": looked,
+        "flags": visible_flags(person, user),
+        "movements": person.movements.all(),
+        "movement_form": movement_form,
+    }
 
 
 def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:

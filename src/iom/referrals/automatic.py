@@ -4,8 +4,12 @@
   or Flex to consider; Nottinghamshire: a matrix score for the selection meeting);
 - release on the acquisitive crime GPS tag to an address in the area (strategy 11): an EM tag and
   custody that ended in the last 28 days;
-- young people on a youth scheme who turn 18 within 28 days (strategy 5), referred to the adult
-  scheme covering their area.
+- people who arrived in the last 28 days from an area where they were on PPO or IOM (strategy 6);
+- young people on a youth scheme who turn 18 within 28 days, or have moved to adult services
+  (strategy 5), referred to the adult scheme covering their area.
+
+Arrivals and moves to adult services are not in the PNC-style feed: staff record them on the
+person's page (`people.Movement`).
 
 Nobody gets a second open referral to the same scheme, nor a new one within the scheme's look-back
 after an earlier referral, nor one while a member, so a rerun opens nothing new.
@@ -22,7 +26,7 @@ from iom.people.records import to_rules
 from iom.referrals.models import Referral
 from iom.referrals.services import open_automatic
 from iom.rules import Assessment, assess, load_catalogue, load_policy
-from iom.rules.dates import nth_birthday
+from iom.rules.exits import adult_referral, arrived
 from iom.schemes.models import Scheme
 
 SOON = timedelta(days=28)
@@ -62,7 +66,24 @@ def _due(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
                 )
             )
     if not scheme.youth:
+        due += _arrived(scheme, as_of)
         due += _turning_adult(scheme, as_of)
+    return due
+
+
+def _arrived(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
+    """People recorded as arriving in the scheme's areas from PPO or IOM elsewhere, recently."""
+    due = []
+    moves = pm.Movement.objects.filter(
+        kind=pm.Movement.Kind.ARRIVED,
+        on__gte=as_of - SOON,
+        on__lte=as_of,
+        person__area__in=scheme.areas,
+    ).select_related("person")
+    for move in moves:
+        trigger = arrived(move.on, move.previous_scheme or None)
+        if trigger.action == "REFER_FOR_CONSIDERATION":
+            due.append((move.person, T.ARRIVED, trigger.reasons[0].text))
     return due
 
 
@@ -95,9 +116,17 @@ def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, s
     ).select_related("person", "scheme")
     for member in youth_members:
         adult_age = load_policy(member.scheme.policy_id).parameters_on(as_of).adult_age
-        turns = nth_birthday(member.person.date_of_birth, adult_age)
-        if turns <= as_of + SOON:
-            due.append((member.person, T.TURNING_ADULT, f"Turns {adult_age} on {turns:%-d %B %Y}"))
+        moved = member.person.movements.filter(
+            kind=pm.Movement.Kind.ADULT_SERVICES, on__lte=as_of
+        ).first()
+        trigger = adult_referral(
+            member.person.date_of_birth, as_of + SOON, adult_age, moved.on if moved else None
+        )
+        if trigger.action == "REFER_TO_ADULT_SCHEME" and trigger.effective_on is not None:
+            on = f"{trigger.effective_on:%-d %B %Y}"
+            by_move = moved is not None and moved.on == trigger.effective_on
+            why = f"Moved to adult services on {on}" if by_move else f"Turns {adult_age} on {on}"
+            due.append((member.person, T.TURNING_ADULT, why))
     return due
 
 

@@ -38,7 +38,8 @@ class Referral(models.Model):
         STAFF = "staff", "Referred by staff"
         SCREENING = "screening", "Screening candidate"
         GPS_TAG = "gps_tag", "Released on the acquisitive crime GPS tag"
-        TURNING_ADULT = "turning_adult", "Young person turning 18"
+        ARRIVED = "arrived", "Arrived from another area, on PPO or IOM there"
+        TURNING_ADULT = "turning_adult", "Young person turning 18 or moving to adult services"
 
     OPEN = (State.DRAFT, State.SUBMITTED, State.SCORED, State.LISTED, State.DEFERRED)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from iom.accounts.models import AgencyKind, Role, User
 from iom.people import models as pm
 from iom.people.records import to_rules
+from iom.people.services import record_movement
 from iom.referrals import services as referrals
 from iom.referrals.automatic import open_due
 from iom.referrals.models import Referral
@@ -220,6 +221,15 @@ def make_activity(today: date | None = None) -> dict[str, int]:
         chair,
     )
     panels.build_agenda(coordinator, selection)
+    newcomer = adults.exclude(referrals__isnull=False).order_by("-pk").first()
+    if newcomer is not None:
+        arrival = pm.Movement(
+            kind=pm.Movement.Kind.ARRIVED,
+            on=today - timedelta(days=5),
+            previous_scheme="IOM",
+            note="Supervision transferred in from Nottinghamshire",
+        )
+        record_movement(officer, newcomer, arrival)
     automatic = open_due(today)
     return {
         "referrals": Referral.objects.count(),
