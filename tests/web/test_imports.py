@@ -328,3 +328,18 @@ def test_any_upload_ends_in_a_report_and_whole_people(
     for person in m.Person.objects.all():
         assert feed_digest(to_rules(person)) == person.feed_digest, person.local_id
         assert not person.is_youth()  # the analyst may not load children
+
+
+def test_nul_and_lone_surrogates_are_kept_aside_not_stored(
+    signed_in: Callable[[str], Client],
+) -> None:
+    client = signed_in(Role.COORDINATOR)
+    rows = b'{"id": "P\\u0000", "date_of_birth": "1990-01-01", "convictions": []}\n'
+    rows += (
+        b'{"id": "P2", "given_name": "\\ud800", "date_of_birth": "1990-01-01", "convictions": []}\n'
+    )
+    rows += b'{"id": "P3", "date_of_birth": "19\\u000090-01-01", "convictions": []}\n'
+    run, page = report_of(client, upload(client, "x.jsonl", rows))
+    assert run.status == m.ImportRun.Status.FINISHED
+    assert (run.created, run.rejected) == (0, 3)
+    assert "\\x00" in page

@@ -23,6 +23,7 @@ from django.utils import timezone
 from iom.audit import checkpoint
 from iom.audit.middleware import current_request_id
 from iom.audit.models import AuditEvent, Operation
+from iom.ingest.text import storable
 
 GENESIS = "0" * 64
 CHAINED_FIELDS = (
@@ -100,10 +101,10 @@ def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
                 role=getattr(user, "role", "") or "",
                 operation=str(entry.operation),
                 record_type=entry.record_type,
-                record_id=str(entry.record_id),
-                description=entry.description[:300],
-                reason=entry.reason,
-                details=entry.details,
+                record_id=storable(str(entry.record_id))[:100],
+                description=storable(entry.description)[:300],
+                reason=storable(entry.reason),
+                details=storable(entry.details),
                 request_id=current_request_id(),
                 previous_hash=previous,
             )

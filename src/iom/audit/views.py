@@ -9,15 +9,16 @@ from django.shortcuts import render
 from iom.accounts.access import staff_view
 from iom.audit.models import AuditEvent, Operation
 from iom.audit.service import record
+from iom.ingest.text import storable
 
 
 @staff_view("view_audit_log")
 def log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.order_by("-id")
     filters = {
-        "username": request.GET.get("username", "").strip(),
+        "username": storable(request.GET.get("username", "").strip())[:150],
         "operation": request.GET.get("operation", "").strip(),
-        "record_id": request.GET.get("record_id", "").strip(),
+        "record_id": storable(request.GET.get("record_id", "").strip())[:100],
     }
     if filters["username"]:
         events = events.filter(username=filters["username"])

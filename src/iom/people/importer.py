@@ -21,6 +21,7 @@ from django.utils import timezone
 from iom.audit.models import Operation
 from iom.audit.service import Entry, record, record_many
 from iom.ingest.sources import Problem, UnreadableInput, read_people
+from iom.ingest.text import is_storable, storable
 from iom.people import models as m
 from iom.people.records import feed_digest, store_many
 from iom.rules import Person, load_catalogue
@@ -50,12 +51,15 @@ def import_file(
 ) -> m.ImportRun:
     """Load `source` (JSON Lines, or a folder of the three tables); `label` names it in the report."""
     run = m.ImportRun.objects.create(
-        source=label or str(source), started_by=user if getattr(user, "pk", None) else None
+        source=storable(label or str(source))[:300],
+        started_by=user if getattr(user, "pk", None) else None,
     )
     try:
         people, problems = read_people(source, load_catalogue())
     except UnreadableInput as error:
-        return fail(run, str(error).replace(f"{source}/", "").replace(str(source), run.source))
+        return fail(
+            run, storable(str(error).replace(f"{source}/", "").replace(str(source), run.source))
+        )
     try:
         people, problems = _storable(people, problems)
         _keep_aside(run, problems, folder=source)
@@ -84,11 +88,11 @@ def _keep_aside(run: m.ImportRun, problems: list[Problem], folder: Path) -> None
     m.ImportProblem.objects.bulk_create(
         m.ImportProblem(
             run=run,
-            file=p.file.replace(prefix, "") or run.source,
+            file=storable(p.file.replace(prefix, "") or run.source)[:300],
             line=p.line,
-            person=p.person[:64],
-            field=p.field[:100],
-            reason=p.reason[:500],
+            person=storable(p.person)[:64],
+            field=storable(p.field)[:100],
+            reason=storable(p.reason)[:500],
         )
         for p in problems[:limit]
     )
@@ -130,8 +134,8 @@ def _text(field: str, value: str | None, limit: int) -> Iterator[tuple[str, str]
         return
     if len(value) > limit:
         yield field, f"longer than {limit} characters"
-    if "\x00" in value:
-        yield field, "contains a NUL character"
+    if not is_storable(value):
+        yield field, "contains a NUL or another character that is not text"
 
 
 @transaction.atomic
@@ -184,7 +188,9 @@ def _permitted(user: Any, incoming: Person, existing: m.Person | None) -> bool:
 def _refuse(run: m.ImportRun, refused: list[Person], user: Any) -> None:
     room = max(settings.IOM_IMPORT_MAX_PROBLEMS - run.problems_total, 0)
     m.ImportProblem.objects.bulk_create(
-        m.ImportProblem(run=run, file=run.source, line=0, person=p.id, reason=NOT_PERMITTED)
+        m.ImportProblem(
+            run=run, file=run.source, line=0, person=storable(p.id)[:64], reason=NOT_PERMITTED
+        )
         for p in refused[:room]
     )
     run.problems_total += len(refused)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
+from iom.ingest.text import storable
 from iom.people import models as m
 
 MAX_WORDS = 5
@@ -29,7 +30,7 @@ class Query:
 
     @classmethod
     def parse(cls, raw: str) -> Query:
-        text = " ".join(raw.split())
+        text = " ".join(storable(raw).split())
         if len(text) > MAX_LENGTH:
             raise QueryTooLong(f"Search for at most {MAX_LENGTH} characters")
         if len(text.split()) > MAX_WORDS:

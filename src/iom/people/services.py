@@ -11,6 +11,7 @@ from django.db import transaction
 
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.ingest.text import storable
 from iom.people import models as m
 from iom.people.importer import fail, import_file
 from iom.people.uploads import UploadRefused, receive
@@ -18,7 +19,7 @@ from iom.people.uploads import UploadRefused, receive
 
 def import_upload(upload: UploadedFile, user: Any) -> m.ImportRun:
     """Load an uploaded extract; a file that cannot be taken gives a failed run saying why."""
-    label = Path(upload.name or "extract").name
+    label = storable(Path(upload.name or "extract").name)[:300]
     with tempfile.TemporaryDirectory(prefix="iom-upload-") as folder:
         try:
             source = receive(upload, Path(folder))
