@@ -7,6 +7,7 @@ DEMO_PEOPLE ?= 2000
 BENCH_PEOPLE ?= 1000000
 NATIONAL ?= 13000000
 GOVUK := node_modules/govuk-frontend/dist/govuk
+MOJ := node_modules/@ministryofjustice/frontend/moj
 STATIC := src/iom/web/static/govuk
 
 .PHONY: install static run test lint typecheck pytest bench clean
@@ -19,15 +20,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# GOV.UK Frontend from the npm registry (version pinned in package.json), built into static/.
+# GOV.UK Frontend, the MoJ Frontend and Dart Sass from the npm registry (versions pinned in
+# package.json). The stylesheet is compiled with the system font stack: GDS Transport, the crown
+# and the GOV.UK wordmark are GOV.UK's alone, so no font files are copied.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-$(STATIC)/.built: node_modules/.installed
-	mkdir -p $(STATIC)
-	cp -r $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js $(GOVUK)/assets $(STATIC)/
-	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' $(STATIC)/govuk-frontend.min.css
+$(STATIC)/.built: node_modules/.installed src/iom/web/styles/iom.scss
+	mkdir -p $(STATIC)/assets/images
+	cp $(GOVUK)/govuk-frontend.min.js $(MOJ)/moj-frontend.min.js $(STATIC)/
+	cp $(GOVUK)/assets/images/*.svg $(MOJ)/assets/images/*.svg $(STATIC)/assets/images/
+	node_modules/.bin/sass --load-path=. --no-source-map --style=compressed --quiet src/iom/web/styles/iom.scss $(STATIC)/iom.min.css
 	touch $@
 
 static: $(STATIC)/.built

@@ -102,3 +102,24 @@ def test_a_server_error_shows_a_plain_page(
     assert "Sorry, there is a problem with the service" in page
     assert "secret" not in page
     assert "Traceback" not in page
+
+
+def test_the_partnership_look_has_no_crown_wordmark_or_gds_transport(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    """GOV.UK's crown, wordmark and typeface are GOV.UK's alone: the partnership's own header,
+    a system font, a footer without the Crown copyright, and the current page marked."""
+    client = signed_in(Role.COORDINATOR)
+    page = client.get("/people/?q=Adult").content.decode()
+    assert "govuk-header__logotype" not in page
+    assert "GOV.UK" not in page
+    assert "crown-copyright" not in page
+    assert "govuk-footer__licence-logo" not in page
+    assert "moj-header" in page
+    assert "Derbyshire and Nottinghamshire IOM partnership" in page
+    assert re.search(r'href="/people/" aria-current="page"', page)
+    inside = client.get("/people/999999/").content.decode()  # a page within the People section
+    assert re.search(r'href="/people/" aria-current="true"', inside)
+    css = b"".join(client.get("/static/govuk/iom.min.css").streaming_content).decode()  # type: ignore[attr-defined]
+    assert "GDS Transport" not in css
+    assert "system-ui" in css

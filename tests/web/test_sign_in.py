@@ -238,3 +238,13 @@ def test_demo_users_are_refused_when_demo_mode_is_off(make_user: Callable[..., U
         )
         assert response.status_code == 200
         assert NOT_RIGHT in response.content.decode()
+
+
+def test_a_page_with_errors_says_so_in_its_title(make_user: Callable[..., User]) -> None:
+    make_user()
+    page = (
+        Client()
+        .post("/accounts/sign-in", {"username": "user-coordinator", "password": "x"})
+        .content.decode()
+    )
+    assert "<title>Error: Sign in" in page

@@ -92,7 +92,7 @@ def what_would_change(assessment: Assessment) -> list[str]:
         )
     if "YOUTH" in codes and assessment.turns_18_on:
         hints.append(
-            f"Considered for the adult scheme on turning 18 ({assessment.turns_18_on:%d %B %Y})."
+            f"Considered for the adult scheme on turning 18 ({assessment.turns_18_on:%-d %B %Y})."
         )
     if {"MAPPA_LEVEL_2_3", "SEX_OFFENDER"} & codes:
         hints.append("Inclusion despite this exclusion needs a recorded multi-agency agreement.")

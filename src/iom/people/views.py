@@ -150,7 +150,7 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
                 "on": k.start,
                 "kind": "Custody",
                 "title": f"{k.get_kind_display()} began{length}",
-                "detail": f"released {k.end:%d %b %Y}" if k.end else "still in custody",
+                "detail": f"released {k.end:%-d %B %Y}" if k.end else "still in custody",
             }
         )
     for o in person.ogrs_entries.all():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
 
@@ -44,9 +46,30 @@ def field_value(bound: Any) -> str:
     return str(value)
 
 
+class Site:
+    """The names a page shows, from settings: the service and the partnership that runs it."""
+
+    @property
+    def service(self) -> str:
+        return str(settings.IOM_SERVICE_NAME)
+
+    @property
+    def partnership(self) -> str:
+        return str(settings.IOM_PARTNERSHIP_NAME)
+
+    @property
+    def source(self) -> str:
+        return str(settings.IOM_SOURCE_URL)
+
+
 def day(value: date | None) -> str:
     """One date format wherever a person reads a date: 23 August 2026."""
     return f"{value:%-d %B %Y}" if value else ""
+
+
+def when(value: datetime | None) -> str:
+    """A moment, in local time: 23 August 2026, 14:05."""
+    return f"{localtime(value):%-d %B %Y, %H:%M}" if value else ""
 
 
 def environment(**options: Any) -> Environment:
@@ -64,6 +87,8 @@ def environment(**options: Any) -> Environment:
         field_kind=field_kind,
         field_value=field_value,
         get_messages=get_messages,
+        site=Site(),
     )
     env.filters["day"] = day
+    env.filters["when"] = when
     return env

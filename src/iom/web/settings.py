@@ -147,6 +147,10 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "IOM"
 
 IOM_SERVICE_NAME = os.environ.get("IOM_SERVICE_NAME", "Integrated Offender Management")
+IOM_PARTNERSHIP_NAME = os.environ.get(
+    "IOM_PARTNERSHIP_NAME", "Derbyshire and Nottinghamshire IOM partnership"
+)
+IOM_SOURCE_URL = os.environ.get("IOM_SOURCE_URL", "")
 IOM_SITE_URL = os.environ.get("IOM_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iom@localhost")
