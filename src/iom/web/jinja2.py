@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
+from iom.people.labels import ethnicity
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -91,4 +93,5 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["day"] = day
     env.filters["when"] = when
+    env.filters["ethnicity"] = ethnicity
     return env
