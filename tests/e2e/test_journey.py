@@ -77,3 +77,16 @@ def test_sign_in_search_open_a_person_and_read_why(
     page.screenshot(path=str(ARTIFACTS / "import-report.png"), full_page=True)
     assert (ARTIFACTS / "person-page.png").stat().st_size > 10_000
     assert blocked == []
+    # On a phone (390 px wide) nothing runs off the side: wide tables scroll inside their box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/people/{adult.pk}/", "/people/?q=a", "/audit/", "/people/imports/"):
+        page.goto(f"{live_server.url}{path}")
+        width, visible = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        wide = page.evaluate(
+            """Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.iom-table-scroll')).map(e => e.tagName + '.' + e.className + ':' + (e.textContent || '').slice(0, 40)).slice(0, 6)"""
+        )
+        assert width <= visible, f"{path} is {width} px wide at {visible} px: {wide}"
+    page.goto(f"{live_server.url}/people/{adult.pk}/")
+    page.screenshot(path=str(ARTIFACTS / "person-page-390.png"), full_page=True)
