@@ -28,3 +28,10 @@ def test_each_code_reads_as_its_census_category(code: str | None, words: str) ->
 
 def test_every_code_the_synthetic_data_uses_has_words() -> None:
     assert set(ETHNICITIES[0]) <= set(ETHNICITY)
+
+
+def test_exclusions_read_as_words() -> None:
+    from iom.people.labels import exclusions
+
+    assert exclusions(["MAPPA_LEVEL_2_3", "YOUTH"]) == "managed at MAPPA level 2 or 3 and under 18"
+    assert exclusions([]) == "none"

@@ -24,6 +24,7 @@ from iom.cases.services import admit
 from iom.notifications.services import notify
 from iom.panels import agenda
 from iom.panels.models import Action, ActionUpdate, AgendaItem, Attendance, Decision, Meeting
+from iom.people.labels import exclusions as exclusions_in_words
 from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
 from iom.referrals.services import NotAllowed, assessment_now
 from iom.schemes.models import MeetingType, Scheme
@@ -253,7 +254,7 @@ def _summary(decision: Decision) -> str:
     if decision.outcome == Outcome.ACCEPT:
         text += f", {decision.get_cohort_display()} cohort"
         if decision.exception:
-            text += " (an exception: " + ", ".join(decision.exclusions) + ")"
+            text += f" (an exception: {exclusions_in_words(decision.exclusions)})"
     if decision.reason:
         text += f": {decision.reason}"
     if decision.defer_to:

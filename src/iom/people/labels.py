@@ -1,4 +1,4 @@
-"""Coded values in words, as people read them: ethnicity by the 2021 census categories."""
+"""Coded values in words, as people read them: ethnicity by the 2021 census categories, exclusions."""
 
 from __future__ import annotations
 
@@ -30,6 +30,20 @@ ETHNICITY = {
     "O1": "Arab",
     "O2": "Any other ethnic group",
 }
+
+
+EXCLUSIONS = {
+    "MAPPA_LEVEL_2_3": "managed at MAPPA level 2 or 3",
+    "SEX_OFFENDER": "a current sex offender",
+    "NO_CONVICTION_6M": "no conviction in the last 6 months at liberty",
+    "YOUTH": "under 18",
+}
+
+
+def exclusions(codes: list[str] | None) -> str:
+    """The rules' exclusion codes in words, joined: 'managed at MAPPA level 2 or 3 and under 18'."""
+    words = [EXCLUSIONS.get(code, code.replace("_", " ").lower()) for code in codes or []]
+    return " and ".join(words) if words else "none"
 
 
 def ethnicity(code: str | None) -> str:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
-from iom.people.labels import ethnicity
+from iom.people.labels import ethnicity, exclusions
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -94,4 +94,5 @@ def environment(**options: Any) -> Environment:
     env.filters["day"] = day
     env.filters["when"] = when
     env.filters["ethnicity"] = ethnicity
+    env.filters["exclusions"] = exclusions
     return env
