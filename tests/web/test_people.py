@@ -151,3 +151,17 @@ def test_the_latest_dated_ogrs_is_the_one_used(adult: m.Person) -> None:
     ogrs = to_rules(adult).ogrs
     assert ogrs is not None
     assert ogrs.score == 70
+
+
+def test_the_person_page_shows_what_the_rules_said_on_a_past_date(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    client = signed_in(Role.COORDINATOR)
+    today = client.get(f"/people/{adult.pk}/").content.decode()
+    assert "Eligible" in today
+    before = client.get(f"/people/{adult.pk}/", {"as_of": "2020-01-01"}).content.decode()
+    assert "Assessments on 1 January 2020" in before
+    assert "Eligible" not in before  # the burglary was not yet committed
+    future = client.get(f"/people/{adult.pk}/", {"as_of": "2999-01-01"}).content.decode()
+    assert "Assessments on 1 January 2999" not in future
+    assert client.get(f"/people/{adult.pk}/", {"as_of": "not a date"}).status_code == 200

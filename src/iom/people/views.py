@@ -72,11 +72,12 @@ def movement(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm) -> dict[str, Any]:
     today = timezone.localdate()
+    as_of = _as_of(request.GET.get("as_of", ""), today)
     rules_person = to_rules(person)
     catalogue = load_catalogue()
     assessments = []
     for policy in map(load_policy, available_policies()):
-        result = assess(rules_person, policy, today, catalogue)
+        result = assess(rules_person, policy, as_of, catalogue)
         reasons = [(r, evidence_rows(r.evidence)) for r in result.reasons]
         assessments.append(
             {
@@ -95,6 +96,7 @@ def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm)
     return {
         "person": person,
         "today": today,
+        "as_of": as_of,
         "age": _age(person.date_of_birth, today),
         "timeline": timeline(person),
         "assessments": assessments,
@@ -114,6 +116,15 @@ def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:
         for f in flags
         if not f.restricted or (f.agency_id is not None and f.agency_id == user.agency_id)
     ]
+
+
+def _as_of(text: str, today: date) -> date:
+    """The date to assess on: a past date given as YYYY-MM-DD, else today (never the future)."""
+    try:
+        chosen = date.fromisoformat(text)
+    except ValueError:
+        return today
+    return min(chosen, today)
 
 
 def _age(born: date, today: date) -> int:
