@@ -61,9 +61,7 @@ def test_the_stored_assessment_stays_as_it_was_when_the_record_changes() -> None
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert referral.assessments.get().assessment == before
     assert "The rules say something different now" in page
-    assert (
-        "outcome was eligible, now consider" in page or "outcome was eligible, now excluded" in page
-    )
+    assert "outcome was eligible, now excluded" in page
 
 
 def test_the_form_shows_computed_figures_and_requires_the_iom_offer() -> None:
@@ -209,22 +207,25 @@ def test_iom_referrals_auto_prints_how_many_of_each(tmp_path: Any) -> None:
     assert "0 referrals opened" in done.stdout
 
 
-def test_a_draft_automatic_referral_is_completed_by_staff() -> None:
+def test_a_draft_automatic_referral_is_completed_by_staff(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     w.schemes()
     w.fixed_candidate("AUTO2")
     open_due(TODAY)
     referral = Referral.objects.get(person__local_id="AUTO2")
     om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
     client = signed_in_as(om)
-    response = client.post(
-        f"/referrals/{referral.pk}/complete",
-        {
-            "agency": om.agency_id,
-            "referred_on": TODAY.isoformat(),
-            "cohort_sought": "fixed",
-            "iom_offer": "Mentoring and a tenancy",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # any email would be sent here
+        response = client.post(
+            f"/referrals/{referral.pk}/complete",
+            {
+                "agency": om.agency_id,
+                "referred_on": TODAY.isoformat(),
+                "cohort_sought": "fixed",
+                "iom_offer": "Mentoring and a tenancy",
+            },
+        )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.state == Referral.State.LISTED

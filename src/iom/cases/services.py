@@ -31,11 +31,3 @@ def admit(user: Any, decision: Any, start: date) -> Membership:
         f"person {referral.person_id} joined {referral.scheme} ({membership.get_cohort_display()})",
     )
     return membership
-
-
-def active_members(scheme: Any) -> list[Membership]:
-    return list(
-        Membership.objects.filter(scheme=scheme, status=Membership.Status.ACTIVE).select_related(
-            "person"
-        )
-    )

@@ -7,7 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
+from iom.audit.models import Operation
+from iom.audit.service import record
 from iom.notifications.models import Notification
 
 
@@ -32,3 +35,12 @@ def notify(user: Any, text: str, link: str = "") -> Notification:
 
 def unread(user: Any) -> list[Notification]:
     return list(Notification.objects.filter(user=user, read_at__isnull=True)[:20])
+
+
+@transaction.atomic
+def mark_all_read(user: Any) -> int:
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    record(user, Operation.ALTERATION, "notifications", user.pk, f"marked {count} as read")
+    return count

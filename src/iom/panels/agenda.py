@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from iom.accounts.permissions import may_see_youth_referrals
 from iom.cases.models import Cohort, Membership
 from iom.panels.models import AgendaItem, Meeting
 from iom.people.records import to_rules
@@ -30,6 +32,17 @@ class Item:
     referral: Referral | None = None
     person_id: int | None = None
     warning: bool = False
+
+
+def visible_items(meeting: Meeting, user: Any) -> list[AgendaItem]:
+    """The agenda as this user may read it: an item about a child only for the roles that read
+    referrals about children (the meeting itself is checked by the view)."""
+    items = meeting.agenda.select_related("referral", "person")
+    return [
+        i
+        for i in items
+        if i.person is None or not i.person.is_youth() or may_see_youth_referrals(user.role)
+    ]
 
 
 def referrals_to_decide(meeting: Meeting) -> list[Referral]:

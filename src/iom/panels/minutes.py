@@ -8,7 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from iom.panels import agenda
 from iom.panels.models import Meeting
+from iom.referrals.models import StoredAssessment
 
 
 def context(meeting: Meeting, user: Any) -> dict[str, Any]:
@@ -18,10 +20,11 @@ def context(meeting: Meeting, user: Any) -> dict[str, Any]:
             row.user.get_full_name() or row.user.username
         )
     decisions = list(meeting.decisions.select_related("referral__person", "recorded_by"))
-    stored = {
-        d.referral_id: d.referral.assessments.filter(stage="decided").last() for d in decisions
-    }
-    items = [i for i in meeting.agenda.select_related("person", "referral") if _may_see(user, i)]
+    decided = StoredAssessment.objects.filter(
+        referral__in=[d.referral_id for d in decisions], stage=StoredAssessment.Stage.DECIDED
+    )
+    stored = {s.referral_id: s for s in decided.order_by("stored_at", "id")}  # the latest wins
+    items = agenda.visible_items(meeting, user)
     return {
         "meeting": meeting,
         "attendance": dict(sorted(attendance.items())),
@@ -31,10 +34,6 @@ def context(meeting: Meeting, user: Any) -> dict[str, Any]:
         "actions": meeting.actions.select_related("owner", "agency"),
         "service_name": settings.IOM_SERVICE_NAME,
     }
-
-
-def _may_see(user: Any, item: Any) -> bool:
-    return item.referral is None or user.has_perm("iom.view_referrals", item.referral)
 
 
 def pdf(meeting: Meeting, user: Any) -> bytes:

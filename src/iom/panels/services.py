@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from iom.accounts.models import Agency, User
+from iom.accounts.models import Agency, Role, User
 from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.cases.models import Cohort
@@ -143,8 +143,6 @@ def quorum_problems(meeting: Meeting) -> list[str]:
 
 
 def _role_label(role: str) -> str:
-    from iom.accounts.models import Role
-
     return str(dict(Role.choices).get(role, role))
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from iom.accounts.access import CHANGE, require_object, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import record
-from iom.panels import minutes, services
+from iom.panels import agenda, minutes, services
 from iom.panels.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -25,26 +25,21 @@ from iom.panels.models import Action, Meeting
 from iom.referrals.services import NotAllowed
 
 
-def _visible_meetings(user: Any) -> list[Meeting]:
-    meetings = Meeting.objects.select_related("scheme", "kind", "chair")
-    return [m for m in meetings[:200] if user.has_perm("iom.view_meetings", m)]
-
-
 @staff_view("view_meetings")
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, PlanForm())
+
+
+def _list_page(request: HttpRequest, plan_form: PlanForm, status: int = 200) -> HttpResponse:
+    """Meetings to come (soonest first) and held (latest first), with the planning form."""
+    user: Any = request.user
     today = timezone.localdate()
-    meetings = _visible_meetings(request.user)
-    return render(
-        request,
-        "panels/list.html",
-        {
-            "upcoming": sorted(
-                (m for m in meetings if m.held_on >= today), key=lambda m: m.held_on
-            ),
-            "past": [m for m in meetings if m.held_on < today],
-            "plan_form": PlanForm(),
-        },
-    )
+    meetings = Meeting.objects.select_related("scheme", "kind", "chair")
+    visible = [m for m in meetings[:200] if user.has_perm("iom.view_meetings", m)]
+    upcoming = sorted((m for m in visible if m.held_on >= today), key=lambda m: m.held_on)
+    past = [m for m in visible if m.held_on < today]
+    context = {"upcoming": upcoming, "past": past, "plan_form": plan_form}
+    return render(request, "panels/list.html", context, status=status)
 
 
 @staff_view("plan_meetings", CHANGE)
@@ -63,13 +58,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             return redirect("panels:detail", pk=meeting.pk)
-    meetings = _visible_meetings(request.user)
-    return render(
-        request,
-        "panels/list.html",
-        {"upcoming": meetings, "past": [], "plan_form": form},
-        status=400,
-    )
+    return _list_page(request, form, status=400)
 
 
 def _meeting(request: HttpRequest, pk: int, action: str) -> Meeting:
@@ -87,9 +76,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
     user: Any = request.user
-    items = [
-        i for i in meeting.agenda.select_related("referral", "person") if _may_see_item(user, i)
-    ]
+    items = agenda.visible_items(meeting, user)
     present_ids = list(meeting.attendances.filter(present=True).values_list("user_id", flat=True))
     return {
         "meeting": meeting,
@@ -124,14 +111,6 @@ def _decision_forms(
         else:
             forms[pk] = DecisionForm(meeting=meeting, initial={"referral": pk}, auto_id=f"r{pk}-%s")
     return forms
-
-
-def _may_see_item(user: Any, item: Any) -> bool:
-    if item.person is None:
-        return True
-    return not item.person.is_youth() or user.has_perm(
-        "iom.view_meetings", item.referral or item.meeting
-    )
 
 
 def _again(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
@@ -258,6 +237,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         .prefetch_related("updates")
     )
     mine.sort(key=lambda a: (not a.overdue(today), a.status != Action.Status.OPEN, a.due_on))
+    shown = ",".join(str(a.pk) for a in mine)
+    record(request.user, Operation.CONSULTATION, "actions", "", "read my actions", details=shown)
     rows = [
         (a, ActionUpdateForm(initial={"status": a.status}, auto_id=f"a{a.pk}-%s")) for a in mine
     ]

@@ -102,14 +102,13 @@ def _keep_aside(run: m.ImportRun, problems: list[Problem], folder: Path) -> None
 
 def _storable(people: list[Person], problems: list[Problem]) -> tuple[list[Person], list[Problem]]:
     """Keep aside people with values the database cannot hold as given (too long, NUL, not finite)."""
-    good = []
+    good, problems = [], list(problems)
     for person in people:
         found = [
             Problem("", 0, person.id[:64], field, reason) for field, reason in _unstorable(person)
         ]
-        if found:
-            problems = [*problems, *found]
-        else:
+        problems += found
+        if not found:
             good.append(person)
     return good, problems
 

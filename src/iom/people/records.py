@@ -45,7 +45,7 @@ def to_rules(person: m.Person) -> Person:
         sex_offender_current=person.sex_offender_current,
         em_acquisitive_tag=person.em_acquisitive_tag,
         significant_intelligence=person.significant_intelligence,
-        needs=tuple(person.needs.values_list("need", flat=True)),
+        needs=tuple(n.need for n in person.needs.all()),
     )
 
 

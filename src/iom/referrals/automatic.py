@@ -49,7 +49,7 @@ def _due(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
     policy = load_policy(scheme.policy_id)
     catalogue = load_catalogue()
     people = pm.Person.objects.filter(area__in=scheme.areas).prefetch_related(
-        "convictions", "custody", "needs"
+        "convictions", "custody", "needs", "ogrs_entries"
     )
     for person in people:
         if scheme.youth and not person.is_youth(as_of):

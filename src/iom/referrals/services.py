@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import to_rules
 from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
@@ -57,6 +58,10 @@ def figures(person: pm.Person, assessment: Assessment) -> Figures:
     )
 
 
+# The person's recorded needs that are also referral form factors, ticked to begin with.
+FACTOR_NEEDS = {"accommodation", "substance_misuse", "mental_health", "peers"}
+
+
 def prefill(person: pm.Person, assessment: Assessment) -> dict[str, Any]:
     """The form's starting values from the person's record and the rules' reasons."""
     convictions = list(person.convictions.all())
@@ -80,9 +85,6 @@ def prefill(person: pm.Person, assessment: Assessment) -> dict[str, Any]:
         "cohort_sought": assessment.cohort or "",
         "factors": [n for n in person.needs.values_list("need", flat=True) if n in FACTOR_NEEDS],
     }
-
-
-FACTOR_NEEDS = {"accommodation", "substance_misuse", "mental_health", "peers"}
 
 
 def _convictions_named_by_met_criteria(assessment: Assessment) -> set[str]:
@@ -125,7 +127,6 @@ def submit(user: Any, person: pm.Person, scheme: Scheme, answers: dict[str, Any]
     referral = Referral.objects.create(
         person=person, scheme=scheme, referrer=_real(user), state=S.SUBMITTED, **answers
     )
-    _store(referral, StoredAssessment.Stage.SUBMITTED, assessment_now(person, scheme))
     ReferralEvent.objects.create(referral=referral, user=_real(user), state=S.SUBMITTED)
     record(
         user,
@@ -134,8 +135,7 @@ def submit(user: Any, person: pm.Person, scheme: Scheme, answers: dict[str, Any]
         referral.pk,
         f"referred person {person.pk} to {scheme}",
     )
-    if not scored_by_matrix(scheme):
-        _step(referral, user, S.LISTED, "Waiting for the next meeting that decides referrals")
+    _submitted(referral, user)
     return referral
 
 
@@ -150,9 +150,8 @@ def open_automatic(
         trigger=trigger,
         trigger_detail=detail[:300],
         referred_on=as_of,
+        address=person.address,
     )
-    referral.address = person.address
-    referral.save()
     ReferralEvent.objects.create(referral=referral, state=S.DRAFT, note=detail)
     record(None, Operation.COLLECTION, "referral", referral.pk, f"automatic referral: {trigger}")
     return referral
@@ -166,13 +165,18 @@ def complete(user: Any, referral: Referral, answers: dict[str, Any]) -> Referral
     for name, value in answers.items():
         setattr(referral, name, value)
     referral.referrer = _real(user)
+    _step(referral, user, S.SUBMITTED)
+    _submitted(referral, user)
+    return referral
+
+
+def _submitted(referral: Referral, user: Any) -> None:
+    """Keep what the rules say now; list for a meeting unless the analyst scores it first."""
     _store(
         referral, StoredAssessment.Stage.SUBMITTED, assessment_now(referral.person, referral.scheme)
     )
-    _step(referral, user, S.SUBMITTED)
     if not scored_by_matrix(referral.scheme):
         _step(referral, user, S.LISTED, "Waiting for the next meeting that decides referrals")
-    return referral
 
 
 def scored_by_matrix(scheme: Scheme) -> bool:
@@ -186,8 +190,6 @@ def score(user: Any, referral: Referral, override: bool, override_reason: str) -
     Listed for the selection meeting at the policy's threshold or with the override; otherwise
     closed as not progressed, and the referrer is told why.
     """
-    from iom.notifications.services import notify
-
     if referral.state != S.SUBMITTED or not scored_by_matrix(referral.scheme):
         raise NotAllowed("Only a submitted referral to a matrix scheme is scored")
     if override and not override_reason.strip():

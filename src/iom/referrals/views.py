@@ -143,23 +143,25 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         "referral": referral,
         "stored": stored,
         "now": now,
-        "now_reasons": [(r, evidence_rows(r.evidence)) for r in now.reasons],
         "changes": changes_since(stored[-1] if stored else None, now.to_json()),
         "events": referral.events.select_related("user"),
         "decisions": referral.decisions.select_related("meeting"),
         "score_form": forms.get("score_form") or ScoreForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "flag_form": forms.get("flag_form") or FlagForm(),
-        "complete_form": forms.get("complete_form")
-        or ReferralForm(
-            instance=referral,
-            youth=referral.scheme.youth,
-            initial={"agency": user.agency_id, **services.prefill(referral.person, now)},
-        ),
+        "complete_form": forms.get("complete_form") or _complete_form(referral, now, user),
         "matrix": services.scored_by_matrix(referral.scheme),
         "error": forms.get("error", ""),
         "may_see_person": user.has_perm("iom.view_person", referral.person),
     }
+
+
+def _complete_form(referral: Referral, now: Any, user: Any) -> ReferralForm | None:
+    """The form that completes a draft, prefilled; other states have nothing to complete."""
+    if referral.state != Referral.State.DRAFT:
+        return None
+    initial = {"agency": user.agency_id, **services.prefill(referral.person, now)}
+    return ReferralForm(instance=referral, youth=referral.scheme.youth, initial=initial)
 
 
 def _step(

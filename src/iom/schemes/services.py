@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from iom.audit.models import Operation
 from iom.audit.service import record
@@ -36,6 +37,4 @@ def save_meeting_type(user: Any, form: MeetingTypeForm) -> MeetingType:
 
 
 def _slug(name: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(name)[:50]

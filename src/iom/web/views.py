@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from iom.accounts.access import staff_view
+from iom.audit.models import Operation
+from iom.audit.service import record
 from iom.notifications.services import unread
 from iom.panels.models import Action
 
@@ -15,12 +17,17 @@ from iom.panels.models import Action
 @staff_view("view_home")
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    actions = Action.objects.filter(owner=user, status=Action.Status.OPEN).order_by("due_on")[:10]
-    return render(
-        request,
-        "home.html",
-        {"notifications": unread(user), "actions": actions, "today": timezone.localdate()},
+    actions = list(
+        Action.objects.filter(owner=user, status=Action.Status.OPEN).order_by("due_on")[:10]
     )
+    notifications = unread(user)
+    if notifications or actions:  # they name people
+        shown = f"notifications {[n.pk for n in notifications]}; actions {[a.pk for a in actions]}"
+        record(
+            user, Operation.CONSULTATION, "start page", "", "own notices and actions", details=shown
+        )
+    context = {"notifications": notifications, "actions": actions, "today": timezone.localdate()}
+    return render(request, "home.html", context)
 
 
 def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
