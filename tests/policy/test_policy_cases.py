@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from iom.rules import assess, load_catalogue
+from iom.rules import assess, load_catalogue, load_policy
 from iom.rules import exits as exit_rules
 from iom.rules.dates import Duration, parse_date
 from iom.rules.model import Conviction, CustodyPeriod
@@ -112,6 +112,23 @@ def _custody(items: list[dict[str, Any]]) -> list[CustodyPeriod]:
     ]
 
 
+def _next_step(given: dict[str, Any]) -> exit_rules.NextStep:
+    as_of = parse_date(given["as_of"])
+    policy = load_policy(given.get("policy", "derbyshire-2021"))
+    return exit_rules.next_step(
+        parse_date(given["joined_on"]),
+        _convictions(given.get("convictions", [])),
+        _custody(given.get("custody", [])),
+        as_of,
+        policy.parameters_on(as_of),
+        date_of_birth=parse_date(given.get("date_of_birth", "1990-01-01")),
+        youth_scheme=given.get("youth_scheme", False),
+        notice_given_on=_day(given.get("notice_given_on")),
+        transferred_out_on=_day(given.get("transferred_out_on")),
+        moved_to_adult_services_on=_day(given.get("moved_to_adult_services_on")),
+    )
+
+
 def run_rule_case(rule: str, case: dict[str, Any]) -> None:
     given, expect = case["given"], case["expect"]
     if rule == "exit_schedule":
@@ -152,6 +169,8 @@ def run_rule_case(rule: str, case: dict[str, Any]) -> None:
             if given["direction"] == "out"
             else exit_rules.arrived(on, given.get("previous_scheme"))
         )
+    elif rule == "next_step":
+        result = _next_step(given)
     else:
         raise AssertionError(f"unknown rule {rule}")
     for key, value in expect.items():

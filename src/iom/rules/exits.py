@@ -13,6 +13,7 @@ from datetime import date
 
 from iom.rules.dates import Duration, days, nth_birthday
 from iom.rules.model import Conviction, CustodyPeriod, Reason
+from iom.rules.parameters import DerbyshireParameters, NottinghamshireParameters
 from iom.rules.windows import days_held, merged_custody
 
 
@@ -227,3 +228,105 @@ def adult_referral(
             )
         ],
     )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The most pressing thing the exit rules ask of one member on a day, with why."""
+
+    code: str
+    due_on: date | None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+# Most pressing first: `next_step` returns the first that applies.
+NEXT_STEPS = {
+    "transferred_out": "Supervision has moved out of the area: end the membership",
+    "adult_referral": "Refer for adult consideration",
+    "custody_deselection": "In custody with more than 12 months left: propose deselection",
+    "in_custody": "In custody: stays on the scheme",
+    "exit_review": "Review for deselection at the next panel",
+    "exit_notice": "Tell the member deselection is being considered",
+    "exit_period": "Notice given: the review falls due",
+    "stay": "Nothing due yet",
+}
+
+
+def in_custody_on(custody: Iterable[CustodyPeriod], day: date) -> list[CustodyPeriod]:
+    """Periods of custody that hold the person on `day` (released on the end date)."""
+    return [p for p in custody if p.start <= day and (p.end is None or p.end > day)]
+
+
+def next_step(
+    joined_on: date,
+    convictions: Iterable[Conviction],
+    custody: Iterable[CustodyPeriod],
+    as_of: date,
+    params: DerbyshireParameters | NottinghamshireParameters,
+    *,
+    date_of_birth: date,
+    youth_scheme: bool,
+    notice_given_on: date | None = None,
+    transferred_out_on: date | None = None,
+    moved_to_adult_services_on: date | None = None,
+) -> NextStep:
+    """One member's next step on `as_of` under their scheme's policy (rules contract, section 5).
+
+    A notice given before the count last restarted (a new offence) no longer counts.
+    """
+    custody = list(custody)
+    if transferred_out_on is not None and transferred_out_on <= as_of:
+        trigger = transferred_out(transferred_out_on)
+        return NextStep("transferred_out", transferred_out_on, trigger.reasons)
+    if youth_scheme:
+        adult = adult_referral(date_of_birth, as_of, params.adult_age, moved_to_adult_services_on)
+        if adult.action is not None:
+            return NextStep("adult_referral", adult.effective_on, adult.reasons)
+    held = in_custody_on(custody, as_of)
+    if held:
+        return _custody_step(held, custody, as_of, params)
+    if not isinstance(params, DerbyshireParameters):
+        adult = adult_referral(date_of_birth, as_of, params.adult_age)
+        return NextStep("stay", adult.effective_on if youth_scheme else None, adult.reasons)
+    schedule = exit_schedule(
+        joined_on,
+        convictions,
+        as_of,
+        params.exit_notice_after,
+        params.exit_review_after,
+        custody,
+    )
+    notice_counts = notice_given_on is not None and notice_given_on >= schedule.counting_from
+    if schedule.review_due:
+        return NextStep("exit_review", schedule.review_on, schedule.reasons)
+    if schedule.notice_due and not notice_counts:
+        return NextStep("exit_notice", schedule.notice_on, schedule.reasons)
+    if notice_counts:
+        return NextStep("exit_period", schedule.review_on, schedule.reasons)
+    return NextStep("stay", schedule.notice_on, schedule.reasons)
+
+
+def _custody_step(
+    held: list[CustodyPeriod],
+    custody: list[CustodyPeriod],
+    as_of: date,
+    params: DerbyshireParameters | NottinghamshireParameters,
+) -> NextStep:
+    sentences = [p for p in held if p.kind == "sentence" and p.sentence_days]
+    if sentences and isinstance(params, DerbyshireParameters):
+        sentence = max(sentences, key=lambda p: p.start)
+        review = custody_review(
+            sentence,
+            as_of,
+            params.custody_deselect_over,
+            params.release_point,
+            remand_credit(sentence, custody),
+        )
+        code = "custody_deselection" if review.propose_deselection else "in_custody"
+        return NextStep(
+            code, as_of if review.propose_deselection else review.expected_release, review.reasons
+        )
+    latest = max(held, key=lambda p: p.start)
+    text = f"In custody ({latest.kind}) since {latest.start.isoformat()}: stays on the scheme."
+    evidence = {"kind": latest.kind, "since": latest.start.isoformat()}
+    return NextStep("in_custody", latest.end, [Reason("IN_CUSTODY", text, evidence)])
