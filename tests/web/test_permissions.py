@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from iom.accounts.models import Role, User
 from iom.accounts.permissions import ACTIONS, PUBLIC, URL_ACTIONS, markdown
 from iom.audit.models import AuditEvent
+from iom.cases.models import Allocation, IntelligenceCheck, Membership
 from iom.panels.models import Action, Meeting
 from iom.people import models as m
 from iom.referrals.models import Referral
@@ -58,10 +59,38 @@ def paths(
     meeting = Meeting.objects.get_or_create(scheme=scheme, kind=kind, held_on=date(2026, 1, 5))[0]
     referral = Referral.objects.get_or_create(person=adult, scheme=scheme)[0]
     action = None
+    member = Membership.objects.get_or_create(
+        person=adult, scheme=scheme, defaults={"cohort": "fixed", "start": date(2026, 1, 5)}
+    )[0]
+    entry = m.IntelligenceFlag.objects.create(person=adult, text="Seen in town")
+    check = IntelligenceCheck.objects.create(
+        membership=member, entry=entry, checked_by=user or User.objects.first(), flagged=True
+    )
     if user is not None:
         Referral.objects.filter(pk=referral.pk).update(referrer=user)
         action = Action.objects.create(
             text="Visit", owner=user, due_on=date(2026, 1, 9), raised_by=user
+        )
+        Allocation.objects.create(
+            membership=member, kind="offender_manager", worker=user, start=date(2026, 1, 6)
+        )
+    c = f"/cohort/{member.pk}"
+    ended = Membership.objects.create(
+        person=adult,
+        scheme=scheme,
+        cohort="fixed",
+        start=date(2025, 1, 5),
+        status="ended",
+        end_on=date(2025, 7, 5),
+        end_reason="positive_progress",
+    )
+    if user is not None:
+        Allocation.objects.create(
+            membership=ended,
+            kind="offender_manager",
+            worker=user,
+            start=date(2025, 1, 6),
+            end=date(2025, 7, 5),
         )
     return {
         "home": ("get", "/"),
@@ -95,6 +124,28 @@ def paths(
         "panels:actions": ("get", "/actions/"),
         "panels:update-action": ("post", f"/actions/{action.pk if action else 0}/update"),
         "notifications:read": ("post", "/notifications/read"),
+        "cases:list": ("get", "/cohort/"),
+        "cases:mine": ("get", "/cohort/mine/"),
+        "cases:due": ("get", "/cohort/due/"),
+        "cases:contacts": ("get", "/cohort/contacts/"),
+        "cases:detail": ("get", f"{c}/"),
+        "cases:review-pdf": ("get", f"{c}/review.pdf"),
+        "cases:allocate": ("post", f"{c}/allocations"),
+        "cases:plan": ("post", f"{c}/contact-plan"),
+        "cases:contact": ("post", f"{c}/contacts"),
+        "cases:consent": ("post", f"{c}/consent"),
+        "cases:pathway": ("post", f"{c}/pathways"),
+        "cases:requirement": ("post", f"{c}/requirements"),
+        "cases:enforcement": ("post", f"{c}/enforcement"),
+        "cases:intelligence": ("post", f"{c}/intelligence"),
+        "cases:notice": ("post", f"{c}/notice"),
+        "cases:notice-letter": ("get", f"{c}/notice-letter.pdf"),
+        "cases:exit": ("post", f"{c}/exit"),
+        "cases:exit-letter": ("get", f"/cohort/{ended.pk}/exit-letter.pdf"),
+        "cases:seen": ("post", f"/cohort/flags/{check.pk}/seen"),
+        "cases:consent-letter": ("get", f"/people/{adult.pk}/consent-letter.pdf"),
+        "cases:checks": ("get", "/intelligence/checks/"),
+        "cases:check": ("post", f"/intelligence/checks/{member.pk}/{entry.pk}"),
         "accounts:sign-out-everywhere": ("post", "/accounts/sign-out-everywhere"),
     }
 

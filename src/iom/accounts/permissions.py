@@ -38,6 +38,12 @@ REFERRERS = frozenset(
     }
 )
 CHAIRS = frozenset({R.COORDINATOR, R.PANEL_CHAIR})
+# Those who may be allocated a member (and record their contacts, consent, needs...), with the
+# coordinator; the object rule narrows it to a member's allocated workers.
+CASE_WORKERS = frozenset(
+    {R.COORDINATOR, R.POLICE_IOM_OFFICER, R.PCSO, R.PROBATION_OM, R.YJS_CASE_MANAGER}
+)
+INTELLIGENCE_CHECKERS = frozenset({R.POLICE_INTELLIGENCE, R.POLICE_IOM_OFFICER, R.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,47 @@ ACTIONS = {
             "My actions; update their progress (the owner, or a coordinator for any).",
         ),
         Action(
+            "view_cohort",
+            "membership",
+            OPERATIONAL,
+            "The cohort, caseloads, a member's page and the case review PDF. Members under 18 or on "
+            "a youth scheme: the roles that see young people's records.",
+        ),
+        Action(
+            "manage_member",
+            "membership",
+            CASE_WORKERS,
+            "Record contacts, the contact plan, consent, pathways, requirements and enforcement; "
+            "give the 3-month notice; print the member's letters; mark a flag seen. A member's "
+            "allocated workers, or a coordinator for any member.",
+        ),
+        Action(
+            "allocate_workers",
+            "membership",
+            frozenset({R.COORDINATOR}),
+            "Allocate the offender manager, police IOM officer, YJS case manager and YJS PCSO.",
+        ),
+        Action(
+            "record_intelligence",
+            "intelligence entry",
+            REFERRERS,
+            "Add an intelligence entry about a member, graded, restricted to one's agency if need be.",
+        ),
+        Action(
+            "check_intelligence",
+            "intelligence entry",
+            INTELLIGENCE_CHECKERS,
+            "The morning intelligence check: mark new entries checked and flag what matters to the "
+            "case manager. Restricted entries show only to their agency; young members only to youth "
+            "roles.",
+        ),
+        Action(
+            "decide_exit",
+            "exit decision",
+            CHAIRS,
+            "Record a panel's decision to deselect a member or keep them on.",
+        ),
+        Action(
             "sign_out_everywhere",
             "own sessions",
             frozenset(Role.values),
@@ -228,6 +275,28 @@ URL_ACTIONS = {
     "panels:actions": "view_actions",
     "panels:update-action": "view_actions",
     "notifications:read": "view_home",
+    "cases:list": "view_cohort",
+    "cases:mine": "view_cohort",
+    "cases:due": "view_cohort",
+    "cases:contacts": "view_cohort",
+    "cases:detail": "view_cohort",
+    "cases:review-pdf": "view_cohort",
+    "cases:allocate": "allocate_workers",
+    "cases:plan": "manage_member",
+    "cases:contact": "manage_member",
+    "cases:consent": "manage_member",
+    "cases:pathway": "manage_member",
+    "cases:requirement": "manage_member",
+    "cases:enforcement": "manage_member",
+    "cases:notice": "manage_member",
+    "cases:notice-letter": "manage_member",
+    "cases:consent-letter": "manage_member",
+    "cases:exit-letter": "manage_member",
+    "cases:seen": "manage_member",
+    "cases:intelligence": "record_intelligence",
+    "cases:exit": "decide_exit",
+    "cases:checks": "check_intelligence",
+    "cases:check": "check_intelligence",
 }
 
 

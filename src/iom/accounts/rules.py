@@ -45,6 +45,25 @@ def owns_or_coordinates(user: Any, record: Any) -> bool:
     return owner_id == user.pk
 
 
+@rules.predicate
+def may_see_this_member(user: Any, membership: Any) -> bool:
+    """A member under 18, or on a youth scheme: the roles that see young people's records."""
+    if membership is None:
+        return True
+    young = membership.person.is_youth() or membership.scheme.youth
+    return not young or may_see_youth(user.role)
+
+
+@rules.predicate
+def allocated_or_coordinates(user: Any, membership: Any) -> bool:
+    """One of the member's allocated workers (the last ones, once the membership has ended); or a
+    coordinator, for any member."""
+    if membership is None or user.role == Role.COORDINATOR:
+        return True
+    still = (None, membership.end_on) if membership.end_on else (None,)
+    return any(a.worker_id == user.pk and a.end in still for a in membership.allocations.all())
+
+
 OBJECT_RULES = {
     "view_person": may_see_this_person,
     "view_referrals": may_see_this_referral,
@@ -58,6 +77,12 @@ OBJECT_RULES = {
     "read_minutes": may_see_this_referral,
     "raise_actions": may_see_this_referral,
     "view_actions": owns_or_coordinates,
+    "view_cohort": may_see_this_member,
+    "manage_member": may_see_this_member & allocated_or_coordinates,
+    "allocate_workers": may_see_this_member,
+    "record_intelligence": may_see_this_member,
+    "check_intelligence": may_see_this_member,
+    "decide_exit": may_see_this_member,
 }
 
 for name in ACTIONS:

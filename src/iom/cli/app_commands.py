@@ -80,6 +80,7 @@ def demo_command(
 
     setup()
     from iom.web.demo import DemoRefused, load_people, make_users
+    from iom.web.demo_cohort import make_cohort
     from iom.web.demo_scheme import make_activity
 
     try:
@@ -88,8 +89,10 @@ def demo_command(
         raise fail(str(error)) from None
     loaded = load_people(people)
     activity = make_activity()
+    cohort = make_cohort()
     out.print(
-        f"Schemes at work: {activity.get('referrals', 0):,} referrals, meetings with agendas and decisions."
+        f"Schemes at work: {activity.get('referrals', 0):,} referrals, meetings with agendas and "
+        f"decisions, {cohort['members']:,} members."
     )
     out.print(
         f"{loaded:,} synthetic people loaded. Demo users (password, then TOTP secret for an authenticator app):"

@@ -78,7 +78,8 @@ def build(meeting: Meeting) -> list[Item]:
         for r in referrals_to_decide(meeting)
     ]
     members = list(
-        Membership.objects.filter(scheme=meeting.scheme, status=Membership.Status.ACTIVE)
+        Membership.objects.current()
+        .filter(scheme=meeting.scheme)
         .select_related("person")
         .order_by("person__family_name", "person__given_name")
     )

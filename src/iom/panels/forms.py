@@ -90,7 +90,7 @@ class CriticalCaseForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        members = meeting.scheme.memberships.filter(status="active").values("person_id")
+        members = meeting.scheme.memberships.current().values("person_id")
         referred = meeting.scheme.referrals.filter(state__in=Referral.OPEN).values("person_id")
         self.fields["person"].queryset = pm.Person.objects.filter(
             pk__in=members

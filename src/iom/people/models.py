@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -113,13 +114,28 @@ class Need(models.Model):
 
 
 class IntelligenceFlag(models.Model):
+    """An intelligence entry about a person, graded as the recording agency graded it."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="flags")
     text = models.CharField(max_length=300)
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, null=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where it came from")
+    grading = models.CharField(
+        max_length=20, blank=True, help_text="As graded by the recording agency, e.g. 3x5x2 B2P"
+    )
     restricted = models.BooleanField(
         default=False, help_text="Only staff of the recording agency see it"
     )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def visible_to(self, user: Any) -> bool:
+        return not self.restricted or (
+            self.agency_id is not None and self.agency_id == user.agency_id
+        )
 
 
 class ImportRun(models.Model):
@@ -166,6 +182,7 @@ class Movement(models.Model):
     class Kind(models.TextChoices):
         ARRIVED = "arrived", "Arrived from another area"
         ADULT_SERVICES = "adult_services", "Moved to adult services"
+        TRANSFERRED_OUT = "transferred_out", "Supervision transferred out of the area"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="movements")
     kind = models.CharField(max_length=20, choices=Kind.choices)

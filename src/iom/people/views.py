@@ -110,12 +110,7 @@ def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm)
 
 def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:
     """Intelligence flags; an agency's restricted ones only for that agency's staff."""
-    flags = person.flags.select_related("agency").order_by("-recorded_at")
-    return [
-        f
-        for f in flags
-        if not f.restricted or (f.agency_id is not None and f.agency_id == user.agency_id)
-    ]
+    return [f for f in person.flags.select_related("agency") if f.visible_to(user)]
 
 
 def _as_of(text: str, today: date) -> date:
@@ -174,6 +169,11 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
                     "detail": f"by {o.assessor}" if o.assessor else "",
                 }
             )
+    for membership in person.memberships.select_related("scheme").prefetch_related("events"):
+        events += [
+            {"on": e.on, "kind": "IOM", "title": f"{membership.scheme}: {e.text}", "detail": ""}
+            for e in membership.events.all()
+        ]
     return sorted(events, key=lambda e: e["on"], reverse=True)
 
 

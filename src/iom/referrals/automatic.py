@@ -111,9 +111,11 @@ def _released_on_tag(person: pm.Person, as_of: date) -> bool:
 def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
     """Members of a youth scheme who live in this scheme's areas and turn 18 within 28 days."""
     due = []
-    youth_members = Membership.objects.filter(
-        scheme__youth=True, status=Membership.Status.ACTIVE, person__area__in=adult_scheme.areas
-    ).select_related("person", "scheme")
+    youth_members = (
+        Membership.objects.current()
+        .filter(scheme__youth=True, person__area__in=adult_scheme.areas)
+        .select_related("person", "scheme")
+    )
     for member in youth_members:
         adult_age = load_policy(member.scheme.policy_id).parameters_on(as_of).adult_age
         moved = member.person.movements.filter(
@@ -131,9 +133,7 @@ def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, s
 
 
 def _may_open(person: pm.Person, scheme: Scheme, as_of: date) -> bool:
-    if Membership.objects.filter(
-        person=person, scheme=scheme, status=Membership.Status.ACTIVE
-    ).exists():
+    if Membership.objects.current().filter(person=person, scheme=scheme).exists():
         return False
     since = as_of - timedelta(days=scheme.referral_lookback_days)
     earlier = Referral.objects.filter(person=person, scheme=scheme)

@@ -74,6 +74,23 @@ def when(value: datetime | None) -> str:
     return f"{localtime(value):%-d %B %Y, %H:%M}" if value else ""
 
 
+def isodate(value: str | None) -> date | None:
+    """A date written YYYY-MM-DD in a rule's evidence, as a date for `day`."""
+    return date.fromisoformat(value) if value else None
+
+
+def contact_kind(value: str) -> str:
+    from iom.cases.models import ContactKind
+
+    return str(ContactKind(value).label) if value in ContactKind.values else value
+
+
+def next_step(code: str) -> str:
+    from iom.rules.exits import NEXT_STEPS
+
+    return NEXT_STEPS.get(code, code)
+
+
 def environment(**options: Any) -> Environment:
     ours = options.pop("loader")  # Django's FileSystemLoader over TEMPLATES["DIRS"]
     options["loader"] = ChoiceLoader(
@@ -95,4 +112,7 @@ def environment(**options: Any) -> Environment:
     env.filters["when"] = when
     env.filters["ethnicity"] = ethnicity
     env.filters["exclusions"] = exclusions
+    env.filters["isodate"] = isodate
+    env.filters["contact_kind"] = contact_kind
+    env.filters["next_step"] = next_step
     return env

@@ -10,6 +10,7 @@ urlpatterns = [
     path("schemes/", include("iom.schemes.urls")),
     path("referrals/", include("iom.referrals.urls")),
     path("", include("iom.panels.urls")),
+    path("", include("iom.cases.urls")),
     path("notifications/", include("iom.notifications.urls")),
 ]
 handler403 = "iom.web.views.forbidden"
