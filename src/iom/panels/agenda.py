@@ -13,11 +13,10 @@ from typing import Any
 
 from iom.accounts.permissions import may_see_youth_referrals
 from iom.cases.models import Cohort, Membership
+from iom.cases.services import step_for
 from iom.panels.models import AgendaItem, Meeting
-from iom.people.records import to_rules
 from iom.referrals.models import Referral
 from iom.rules import load_policy
-from iom.rules.exits import custody_review, exit_schedule, remand_credit
 from iom.rules.parameters import DerbyshireParameters
 
 RELEASE_WITHIN = timedelta(days=28)
@@ -86,64 +85,41 @@ def build(meeting: Meeting) -> list[Item]:
     policy = load_policy(meeting.scheme.policy_id)
     params = policy.parameters_on(meeting.held_on)
     for member in members:
-        items += member_prompts(member, meeting, params)
+        items += member_prompts(member, meeting)
     if isinstance(params, DerbyshireParameters):
         items += composition(members, params.fixed_min_share)
     return items
 
 
-def member_prompts(member: Membership, meeting: Meeting, params: object) -> list[Item]:
+STEP_ITEMS = {
+    "transferred_out": K.MOVED_AWAY,
+    "custody_deselection": K.CUSTODY,
+    "exit_review": K.EXIT_REVIEW,
+    "exit_notice": K.EXIT_NOTICE,
+}
+
+
+def member_prompts(member: Membership, meeting: Meeting) -> list[Item]:
+    """What the exit rules (`cases.services.step_for`, on the meeting's date) ask of the panel."""
     person, day = member.person, meeting.held_on
-    rules_person = to_rules(person)
     items = []
     if person.area and not meeting.scheme.covers(person.area):
         items.append(
             Item(K.MOVED_AWAY, str(person), f"Recorded area: {person.area}", person_id=person.pk)
         )
-    open_sentences = [
-        c
-        for c in rules_person.custody
-        if c.kind == "sentence" and c.end is None and c.sentence_days
-    ]
-    if isinstance(params, DerbyshireParameters):
-        for sentence in open_sentences:
-            review = custody_review(
-                sentence,
-                day,
-                params.custody_deselect_over,
-                params.release_point,
-                remand_credit(sentence, rules_person.custody),
+    step = step_for(member, day)
+    text = step.reasons[0].text if step.reasons else ""
+    if step.code in STEP_ITEMS and not (step.code == "transferred_out" and items):
+        items.append(Item(STEP_ITEMS[step.code], str(person), text, person_id=person.pk))
+    elif step.code == "in_custody" and step.due_on and day <= step.due_on <= day + RELEASE_WITHIN:
+        items.append(
+            Item(
+                K.RELEASE,
+                str(person),
+                f"Expected release {step.due_on:%-d %B %Y}",
+                person_id=person.pk,
             )
-            if review.propose_deselection:
-                items.append(
-                    Item(K.CUSTODY, str(person), review.reasons[0].text, person_id=person.pk)
-                )
-            elif day <= review.expected_release <= day + RELEASE_WITHIN:
-                items.append(
-                    Item(
-                        K.RELEASE,
-                        str(person),
-                        f"Expected release {review.expected_release:%-d %B %Y}",
-                        person_id=person.pk,
-                    )
-                )
-        if not open_sentences:
-            schedule = exit_schedule(
-                member.start,
-                rules_person.convictions,
-                day,
-                params.exit_notice_after,
-                params.exit_review_after,
-                rules_person.custody,
-            )
-            if schedule.review_due:
-                items.append(
-                    Item(K.EXIT_REVIEW, str(person), schedule.reasons[0].text, person_id=person.pk)
-                )
-            elif schedule.notice_due:
-                items.append(
-                    Item(K.EXIT_NOTICE, str(person), schedule.reasons[0].text, person_id=person.pk)
-                )
+        )
     return items
 
 

@@ -35,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
         query, error = Query(""), str(too_long)
     if query.text:
         user: Any = request.user
-        found = matching(query)[: RESULTS * 2]
+        found = matching(query).prefetch_related("memberships__scheme")[: RESULTS * 2]
         people = [p for p in found if user.has_perm("iom.view_person", p)][:RESULTS]
         record(
             user,
