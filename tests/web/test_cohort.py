@@ -341,6 +341,10 @@ def test_the_cohort_filters_and_shows_who_has_no_allocation(team: dict[str, User
     by_worker = client.get(f"/cohort/?worker={team['om'].pk}").content.decode()
     assert "HELD" in by_worker
     assert "ALONE" not in by_worker
+    probation = team["om"].agency_id
+    by_team = client.get(f"/cohort/?team={probation}").content.decode()
+    assert "HELD" in by_team
+    assert "ALONE" not in by_team
     mine = signed_in_as(team["om"]).get("/cohort/mine/").content.decode()
     assert "HELD" in mine
     assert "ALONE" not in mine

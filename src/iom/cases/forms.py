@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from iom.accounts.models import Role, User
+from iom.accounts.models import Agency, Role, User
 from iom.cases import models as cm
 from iom.cases.pathways import status_choices
 from iom.cases.services import PlanLineInput
@@ -204,6 +204,9 @@ class CohortFilter(forms.Form):
     )
     worker = forms.ModelChoiceField(
         label="Worker", queryset=User.objects.none(), required=False, empty_label="Anyone"
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Agency.objects.order_by("name"), required=False, empty_label="Any"
     )
     unallocated = forms.BooleanField(label="Only members with no allocation", required=False)
 

@@ -57,6 +57,10 @@ def cohort(user: Any, filters: dict[str, Any]) -> list[M]:
         members = members.filter(
             allocations__worker=filters["worker"], allocations__end__isnull=True
         ).distinct()
+    if filters.get("team"):
+        members = members.filter(
+            allocations__worker__agency=filters["team"], allocations__end__isnull=True
+        ).distinct()
     if filters.get("unallocated"):
         held = cm.Allocation.objects.filter(end__isnull=True).values("membership")
         members = members.exclude(pk__in=held)

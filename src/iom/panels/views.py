@@ -12,6 +12,7 @@ from django.utils import timezone
 from iom.accounts.access import CHANGE, require_object, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.cases.models import Membership
 from iom.panels import agenda, minutes, services
 from iom.panels.forms import (
     ActionForm,
@@ -84,6 +85,11 @@ def _context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, 
         "problems": services.quorum_problems(meeting),
         "attendances": meeting.attendances.select_related("user", "agency"),
         "decisions": {d.referral_id: d for d in meeting.decisions.all()},
+        "members": dict(
+            Membership.objects.current()
+            .filter(scheme=meeting.scheme)
+            .values_list("person_id", "pk")
+        ),
         "actions": meeting.actions.select_related("owner", "person"),
         "attendance_form": forms.get("attendance_form")
         or AttendanceForm(initial={"present": present_ids}),
