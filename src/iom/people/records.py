@@ -54,7 +54,15 @@ def feed_digest(person: Person) -> str:
     """A fingerprint of what the feed says about a person: unchanged records are left alone."""
     rows = person_rows(person)
     record = person_record(rows["people"][0], rows["convictions"], rows["custody"])
-    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+    # The same record whatever order the lists come in (the database's collation orders ids
+    # differently from the feed, e.g. PostgreSQL's locale-aware ordering of conviction ids).
+    for key in ("convictions", "custody", "needs"):
+        record[key] = sorted(record[key] or [], key=_canonical)
+    return hashlib.sha256(_canonical(record).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 FEED = "feed"
