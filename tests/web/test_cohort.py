@@ -20,9 +20,9 @@ from iom.cases import models as cm
 from iom.cases import queries, schedule
 from iom.cases import services as cases
 from iom.cli import app
+from iom.errors import NotAllowed
 from iom.notifications.models import Notification
 from iom.people import models as pm
-from iom.referrals.services import NotAllowed
 from iom.schemes.models import Scheme
 from tests.web import test_referrals
 from tests.web.workflow import person, schemes, staff
@@ -117,10 +117,12 @@ def test_allocation_replaces_the_previous_worker_and_tells_the_new_one(
     assert m.events.filter(field=A.OFFENDER_MANAGER, old="om", new="om2").exists()
 
 
-def test_youth_allocations_only_on_a_youth_scheme_and_the_pcso_sets_the_marker(
+def test_allocations_by_role_youth_ones_on_a_youth_scheme_and_the_pcso_sets_the_marker(
     team: dict[str, User],
 ) -> None:
     adult = member()
+    with pytest.raises(NotAllowed, match="does not hold that role"):
+        cases.allocate(team["coordinator"], adult, A.OFFENDER_MANAGER, team["officer"], TODAY)
     with pytest.raises(NotAllowed, match="youth scheme"):
         cases.allocate(team["coordinator"], adult, A.YJS_PCSO, team["pcso"], TODAY)
     young = member(local_id="Y1", scheme="nottinghamshire", born=TODAY - timedelta(days=16 * 365))
@@ -228,6 +230,8 @@ def test_an_exit_decision_ends_the_membership_and_its_allocations(team: dict[str
         "Licence",
     )
     assert not m.allocations.filter(end__isnull=True).exists()
+    (ended,) = m.events.filter(field="status", new="Ended")
+    assert ended.text == "Left the scheme: Positive progress. Doing well"
     with pytest.raises(NotAllowed, match="left the scheme"):
         cases.record_contact(team["om"], m, on=TODAY, kind="office", outcome="attended")
     # The member can join again later: a new episode.

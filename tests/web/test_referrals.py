@@ -13,6 +13,7 @@ from django.utils import timezone
 from iom.accounts.models import AgencyKind, Role
 from iom.audit.models import AuditEvent
 from iom.cases.models import Membership
+from iom.errors import NotAllowed
 from iom.notifications.models import Notification
 from iom.people import models as m
 from iom.referrals import services
@@ -46,7 +47,7 @@ def test_submitting_stores_what_the_rules_said_and_lists_for_a_meeting() -> None
     assert (
         AuditEvent.objects.filter(record_type="referral", record_id=str(referral.pk)).count() == 2
     )
-    with pytest.raises(services.NotAllowed, match="already has an open referral"):
+    with pytest.raises(NotAllowed, match="already has an open referral"):
         services.submit(om, person, scheme, w.answers(om))
 
 
@@ -122,7 +123,7 @@ def test_matrix_scoring_lists_at_the_threshold_or_on_the_override() -> None:
     assert high.state == low.state == Referral.State.SUBMITTED
     services.score(analyst, high, False, "")
     services.score(analyst, low, False, "")
-    with pytest.raises(services.NotAllowed, match="intelligence"):
+    with pytest.raises(NotAllowed, match="intelligence"):
         services.score(analyst, override, True, "  ")
     services.score(analyst, override, True, "Seen with a county lines group twice this month")
     assert high.state == Referral.State.LISTED
@@ -139,7 +140,7 @@ def test_a_withdrawn_referral_says_why_and_frees_the_person() -> None:
     om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
     person = w.fixed_candidate()
     referral = services.submit(om, person, scheme, w.answers(om))
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.withdraw(om, referral, "")
     services.withdraw(om, referral, "Moved away")
     assert referral.state == Referral.State.WITHDRAWN

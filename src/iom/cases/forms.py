@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from iom.accounts.models import Agency, Role, User
+from iom.accounts.models import Agency, User
 from iom.cases import models as cm
 from iom.cases.pathways import status_choices
 from iom.cases.services import PlanLineInput
@@ -19,31 +19,34 @@ from iom.schemes.models import Scheme
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 NOTE = {"required": False, "widget": forms.Textarea(attrs={"rows": 2})}
 
-# The roles that may hold each allocation.
-ALLOCATION_ROLES = {
-    cm.Allocation.Kind.OFFENDER_MANAGER: [Role.PROBATION_OM],
-    cm.Allocation.Kind.POLICE_OFFICER: [Role.POLICE_IOM_OFFICER],
-    cm.Allocation.Kind.YJS_CASE_MANAGER: [Role.YJS_CASE_MANAGER],
-    cm.Allocation.Kind.YJS_PCSO: [Role.PCSO],
-}
-
 
 def _today() -> Any:
     return timezone.localdate()
 
 
-class AllocationForm(forms.Form):
+class MemberForm(forms.Form):
+    """A form on the member page: it knows the membership it records against."""
+
+    def __init__(self, *args: Any, membership: cm.Membership | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+
+class AllocationForm(MemberForm):
     kind = forms.ChoiceField(label="Allocation", choices=cm.Allocation.Kind.choices)
     worker = forms.ModelChoiceField(label="Worker", queryset=User.objects.none())
     start = forms.DateField(label="From", initial=_today, **DATE)
 
-    def __init__(self, *args: Any, youth: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kinds = cm.Allocation.Kind.choices
-        if not youth:
-            kinds = [k for k in kinds if k[0] in ("offender_manager", "police_officer")]
+        youth = self.membership is not None and self.membership.scheme.youth
+        kinds = [
+            (value, label)
+            for value, label in cm.Allocation.Kind.choices
+            if youth or value not in cm.Allocation.YOUTH_ONLY
+        ]
         self.fields["kind"].choices = kinds
-        roles = [role for kind, _ in kinds for role in ALLOCATION_ROLES[cm.Allocation.Kind(kind)]]
+        roles = [cm.Allocation.ROLES[kind] for kind, _ in kinds]
         self.fields["worker"].queryset = (
             User.objects.filter(is_active=True, role__in=roles)
             .select_related("agency")
@@ -51,15 +54,8 @@ class AllocationForm(forms.Form):
         )
         self.fields["worker"].label_from_instance = _staff_label
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        kind, worker = data.get("kind"), data.get("worker")
-        if kind and worker and worker.role not in ALLOCATION_ROLES[cm.Allocation.Kind(kind)]:
-            self.add_error("worker", f"{_staff_label(worker)} cannot hold this allocation.")
-        return data
 
-
-class PlanForm(forms.Form):
+class PlanForm(MemberForm):
     """Up to three lines of the agreed contact level."""
 
     agreed_on = forms.DateField(label="Agreed on", initial=_today, **DATE)
@@ -96,7 +92,7 @@ def plan_lines(data: dict[str, Any]) -> list[PlanLineInput]:
     ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(MemberForm):
     on = forms.DateField(label="Date", initial=_today, **DATE)
     kind = forms.ChoiceField(label="Kind of contact", choices=cm.ContactKind.choices)
     outcome = forms.ChoiceField(
@@ -110,13 +106,13 @@ class ContactForm(forms.Form):
     )
     note = forms.CharField(label="Note", **NOTE)
 
-    def __init__(self, *args: Any, membership: cm.Membership | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if membership is not None:
-            self.fields["requirement"].queryset = membership.requirements.all()
+        if self.membership is not None:
+            self.fields["requirement"].queryset = self.membership.requirements.all()
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(MemberForm):
     answer = forms.ChoiceField(
         label="Answer", choices=cm.Consent.Answer.choices, widget=forms.RadioSelect
     )
@@ -124,26 +120,26 @@ class ConsentForm(forms.Form):
     witness = forms.CharField(label="Witness (name and role)", max_length=200, required=False)
 
 
-class PathwayForm(forms.Form):
+class PathwayForm(MemberForm):
     status = forms.ChoiceField(label="Pathway and status", choices=status_choices)
     on = forms.DateField(label="Date", initial=_today, **DATE)
     note = forms.CharField(label="Note", **NOTE)
 
 
-class RequirementForm(forms.Form):
+class RequirementForm(MemberForm):
     kind = forms.ChoiceField(label="Requirement", choices=cm.Requirement.Kind.choices)
     start = forms.DateField(label="Start", **DATE)
     end = forms.DateField(label="End", required=False, **DATE)
 
 
-class EnforcementForm(forms.Form):
+class EnforcementForm(MemberForm):
     kind = forms.ChoiceField(label="Kind", choices=cm.Enforcement.Kind.choices)
     on = forms.DateField(label="Date", initial=_today, **DATE)
     outcome = forms.CharField(label="Outcome", max_length=300)
     note = forms.CharField(label="Note", **NOTE)
 
 
-class IntelligenceForm(forms.Form):
+class IntelligenceForm(MemberForm):
     text = forms.CharField(
         label="Intelligence", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -156,14 +152,18 @@ class IntelligenceForm(forms.Form):
 
 class CheckForm(forms.Form):
     flagged = forms.BooleanField(label="Flag to the case manager", required=False)
-    note = forms.CharField(label="What the case manager needs to know", **NOTE)
+    note = forms.CharField(
+        label="What the case manager needs to know",
+        help_text="Needed when you flag the entry",
+        **NOTE,
+    )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(MemberForm):
     on = forms.DateField(label="Date given", initial=_today, **DATE)
 
 
-class ExitForm(forms.Form):
+class ExitForm(MemberForm):
     outcome = forms.ChoiceField(
         label="Decision", choices=cm.ExitDecision.Outcome.choices, widget=forms.RadioSelect
     )
@@ -182,11 +182,11 @@ class ExitForm(forms.Form):
     )
     on = forms.DateField(label="Date", initial=_today, **DATE)
 
-    def __init__(self, *args: Any, membership: cm.Membership | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if membership is not None:
+        if self.membership is not None:
             self.fields["meeting"].queryset = Meeting.objects.filter(
-                scheme=membership.scheme, held_on__lte=timezone.localdate()
+                scheme=self.membership.scheme, held_on__lte=timezone.localdate()
             ).select_related("kind")[:20]
 
 
@@ -212,7 +212,7 @@ class CohortFilter(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = {r for roles in ALLOCATION_ROLES.values() for r in roles}
+        roles = set(cm.Allocation.ROLES.values())
         self.fields["worker"].queryset = User.objects.filter(role__in=roles).order_by(
             "last_name", "username"
         )

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iom.accounts.models import Role
+
 
 class Cohort(models.TextChoices):
     FIXED = "fixed", "Fixed"
@@ -95,6 +97,16 @@ class Membership(models.Model):
         return max(self.consents.all(), key=lambda c: (c.on, c.pk), default=None)
 
 
+class Recorded(models.Model):
+    """Who recorded a row about a member, and when."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class MemberEvent(models.Model):
     """One dated change to a membership: the member's timeline and the history of its fields."""
 
@@ -117,6 +129,15 @@ class Allocation(models.Model):
         POLICE_OFFICER = "police_officer", "Police IOM officer"
         YJS_CASE_MANAGER = "yjs_case_manager", "YJS case manager"
         YJS_PCSO = "yjs_pcso", "YJS PCSO (secondary allocation)"
+
+    # Who may hold each allocation; the YJS ones are for members of a youth scheme only.
+    ROLES = {
+        Kind.OFFENDER_MANAGER: Role.PROBATION_OM,
+        Kind.POLICE_OFFICER: Role.POLICE_IOM_OFFICER,
+        Kind.YJS_CASE_MANAGER: Role.YJS_CASE_MANAGER,
+        Kind.YJS_PCSO: Role.PCSO,
+    }
+    YOUTH_ONLY = (Kind.YJS_CASE_MANAGER, Kind.YJS_PCSO)
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="allocations")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -196,7 +217,7 @@ class Requirement(models.Model):
         return f"{self.get_kind_display()} from {self.start:%-d %B %Y}"
 
 
-class Contact(models.Model):
+class Contact(Recorded):
     class Outcome(models.TextChoices):
         ATTENDED = "attended", "Attended"
         DID_NOT_ATTEND = "did_not_attend", "Did not attend"
@@ -212,14 +233,12 @@ class Contact(models.Model):
         Requirement, on_delete=models.PROTECT, null=True, blank=True, related_name="attendance"
     )
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-recorded_at", "-id"]
 
 
-class Consent(models.Model):
+class Consent(Recorded):
     """The member's answer to sharing information between the agencies (given, refused, withdrawn)."""
 
     class Answer(models.TextChoices):
@@ -231,14 +250,12 @@ class Consent(models.Model):
     answer = models.CharField(max_length=10, choices=Answer.choices)
     on = models.DateField()
     witness = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-id"]
 
 
-class PathwayStatus(models.Model):
+class PathwayStatus(Recorded):
     """Where a member stands on one resettlement pathway on a day (`iom.cases.pathways`)."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="pathways")
@@ -246,14 +263,12 @@ class PathwayStatus(models.Model):
     status = models.CharField(max_length=30)
     on = models.DateField()
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["pathway", "-on", "-id"]
 
 
-class Enforcement(models.Model):
+class Enforcement(Recorded):
     class Kind(models.TextChoices):
         WARNING = "warning", "Warning"
         BREACH = "breach", "Breach"
@@ -266,14 +281,12 @@ class Enforcement(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, null=True)
     outcome = models.CharField(max_length=300)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-id"]
 
 
-class ExitDecision(models.Model):
+class ExitDecision(Recorded):
     """A panel's decision on a member proposed for deselection: leave the scheme or stay on."""
 
     class Outcome(models.TextChoices):
@@ -292,8 +305,6 @@ class ExitDecision(models.Model):
     rationale = models.TextField()
     ongoing_plan = models.TextField(blank=True)
     on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-id"]

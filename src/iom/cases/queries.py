@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from iom.cases import models as cm
 from iom.cases import schedule
+from iom.cases.pathways import PATHWAYS
 from iom.cases.services import step_for
 from iom.people import models as pm
+from iom.people.records import assessment_now
 from iom.rules.exits import NextStep
 
 M = cm.Membership
@@ -182,3 +185,47 @@ def intelligence_to_check(as_of: date, user: Any = None) -> dict[str, list[Check
         if m.pk in rows:
             listing.setdefault(str(m.scheme), []).append(rows[m.pk])
     return listing
+
+
+def pathway_history(membership: cm.Membership) -> list[dict[str, Any]]:
+    """Each pathway with a status recorded: the latest first, then the earlier ones."""
+    rows: dict[str, list[cm.PathwayStatus]] = {}
+    for row in membership.pathways.select_related("recorded_by").order_by("-on", "-id"):
+        rows.setdefault(row.pathway, []).append(row)
+    return [{"pathway": PATHWAYS[code], "history": rows[code]} for code in PATHWAYS if code in rows]
+
+
+def member_record(membership: cm.Membership, user: Any) -> dict[str, Any]:
+    """Everything the member page and the case review PDF show."""
+    today = timezone.localdate()
+    person = membership.person
+    step = step_for(membership, today) if membership.current else None
+    flags = [f for f in person.flags.select_related("agency", "recorded_by") if f.visible_to(user)]
+    checks = {c.entry_id: c for c in membership.intelligence_checks.select_related("checked_by")}
+    contact_check = against_plan([membership], today)
+    return {
+        "membership": membership,
+        "person": person,
+        "today": today,
+        "step": step,
+        "allocations": membership.allocations.select_related("worker", "worker__agency"),
+        "plan": membership.contact_plan.select_related("agreed_by").order_by("ended_on", "kind"),
+        "against_plan": contact_check[0] if contact_check else None,
+        "contacts": membership.contacts.select_related("agency", "recorded_by", "requirement")[:50],
+        "consents": membership.consents.select_related("recorded_by"),
+        "consent_overdue": schedule.consent_overdue(
+            membership.start, membership.consents.exists(), today
+        ),
+        "pathways": pathway_history(membership),
+        "requirements": membership.requirements.annotate(
+            attended=Count("attendance", filter=Q(attendance__outcome=cm.Contact.Outcome.ATTENDED)),
+            appointments=Count("attendance"),
+        ),
+        "enforcement": membership.enforcement.select_related("agency"),
+        "flags": [(f, checks.get(f.pk)) for f in flags],
+        "exit_decisions": membership.exit_decisions.select_related("meeting", "recorded_by"),
+        "events": membership.events.select_related("by")[:100],
+        "assessment": assessment_now(person, membership.scheme, today),
+        "service_name": settings.IOM_SERVICE_NAME,
+        "partnership": settings.IOM_PARTNERSHIP_NAME,
+    }

@@ -19,10 +19,10 @@ from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.cases import models as cm
 from iom.cases.pathways import PATHWAYS
+from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import to_rules
-from iom.referrals.services import NotAllowed
 from iom.rules import load_policy
 from iom.rules.exits import NEXT_STEPS, NextStep, next_step
 
@@ -63,6 +63,10 @@ def _change(membership: M, user: Any, on: date, field: str, new: Any, text: str)
     setattr(membership, field, new)
     membership.save(update_fields=[field])
     _event(membership, user, on, text, field, _shown(field, old), _shown(field, new))
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
 
 
 def _link(membership: M) -> str:
@@ -120,21 +124,22 @@ def allocate(user: Any, membership: M, kind: str, worker: Any, start: date) -> c
     """Allocate a worker, ending whoever held that allocation before."""
     _still_on(membership, "Allocation")
     label = cm.Allocation.Kind(kind).label
-    youth_only = (cm.Allocation.Kind.YJS_CASE_MANAGER, cm.Allocation.Kind.YJS_PCSO)
-    if kind in youth_only and not membership.scheme.youth:
+    if kind in cm.Allocation.YOUTH_ONLY and not membership.scheme.youth:
         raise NotAllowed(f"{label}: only members of a youth scheme have this allocation.")
+    name = _name(worker)
+    if worker.role != cm.Allocation.ROLES[kind]:
+        raise NotAllowed(f"{label}: {name} does not hold that role.")
     _not_before_joining(membership, start, label)
     previous = membership.allocations.filter(kind=kind, end__isnull=True).first()
     if previous is not None:
         if previous.worker_id == worker.pk:
-            raise NotAllowed(f"{label}: {worker.get_full_name()} already holds this allocation.")
+            raise NotAllowed(f"{label}: {name} already holds this allocation.")
         previous.end = start
         previous.save(update_fields=["end"])
     allocation = cm.Allocation.objects.create(
         membership=membership, kind=kind, worker=worker, start=start, allocated_by=user
     )
-    name = worker.get_full_name() or worker.username
-    was = "" if previous is None else previous.worker.get_full_name() or previous.worker.username
+    was = "" if previous is None else _name(previous.worker)
     _event(membership, user, start, f"{label}: {name}", kind, was, name)
     if kind == cm.Allocation.Kind.YJS_PCSO:
         _change(membership, user, start, "programme_marker", True, "IOM programme marker set")
@@ -315,7 +320,7 @@ def give_notice(user: Any, membership: M, on: date) -> None:
     _not_before_joining(membership, on, "Notice")
     step = step_for(membership, on)
     if step.code != "exit_notice":
-        raise NotAllowed(f"Notice: not due on {on:%-d %B %Y} ({step_label(step)}).")
+        raise NotAllowed(f"Notice: not due on {on:%-d %B %Y} ({NEXT_STEPS[step.code]}).")
     _change(membership, user, on, "notice_given_on", on, "Told deselection is being considered")
     _change(membership, user, on, "status", M.Status.EXIT_PERIOD, "Exit period began")
     record(user, Operation.ALTERATION, "membership", membership.pk, "gave the 3-month notice")
@@ -375,13 +380,17 @@ def decide_exit(user: Any, membership: M, given: ExitInput) -> cm.ExitDecision:
 
 
 def end(user: Any, membership: M, on: date, reason: str, note: str, plan: str = "") -> None:
-    """End the membership (inside the caller's transaction); allocations end with it."""
+    """End the membership (inside the caller's transaction); allocations end with it.
+
+    One event on the history: the status change, with the reason and note in its text (the end
+    fields had no earlier value to keep).
+    """
     label = M.EndReason(reason).label
-    _change(membership, user, on, "status", M.Status.ENDED, f"Left the scheme: {label}")
-    _change(membership, user, on, "end_on", on, "End date recorded")
-    _change(membership, user, on, "end_reason", reason, f"End reason: {label}")
-    _change(membership, user, on, "end_note", note, "End note recorded")
-    _change(membership, user, on, "ongoing_plan", plan, "Ongoing management plan recorded")
+    membership.end_on, membership.end_reason = on, reason
+    membership.end_note, membership.ongoing_plan = note, plan
+    membership.save(update_fields=["end_on", "end_reason", "end_note", "ongoing_plan"])
+    text = f"Left the scheme: {label}" + (f". {note}" if note else "")
+    _change(membership, user, on, "status", M.Status.ENDED, text)
     membership.allocations.filter(end__isnull=True).update(end=on)
     membership.contact_plan.filter(ended_on__isnull=True).update(ended_on=on)
 
@@ -404,10 +413,6 @@ def step_for(membership: M, as_of: date) -> NextStep:
         transferred_out_on=moves.get(pm.Movement.Kind.TRANSFERRED_OUT),
         moved_to_adult_services_on=moves.get(pm.Movement.Kind.ADULT_SERVICES),
     )
-
-
-def step_label(step: NextStep) -> str:
-    return NEXT_STEPS[step.code]
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,14 +17,16 @@ from iom.audit.service import record
 from iom.cases import forms as cf
 from iom.cases import letters, queries, services
 from iom.cases import models as cm
+from iom.errors import NotAllowed
 from iom.people import models as pm
-from iom.referrals.services import NotAllowed
 
 M = cm.Membership
 
 
-def _names(members: list[M]) -> str:
-    return ",".join(str(m.person_id) for m in members)[:2000]
+def _read(request: HttpRequest, what: str, members: list[M], record_type: str = "cohort") -> None:
+    """Log a list read, naming the people shown."""
+    shown = ",".join(str(m.person_id) for m in members)[:2000]
+    record(request.user, Operation.CONSULTATION, record_type, "", what, details=shown)
 
 
 @staff_view("view_cohort")
@@ -33,14 +34,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     form = cf.CohortFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     members = queries.cohort(request.user, filters)
-    record(
-        request.user,
-        Operation.CONSULTATION,
-        "cohort",
-        "",
-        "read the cohort",
-        details=_names(members),
-    )
+    _read(request, "read the cohort", members)
     context = {"form": form, "members": members, "total": len(members)}
     return render(request, "cases/cohort.html", context)
 
@@ -49,14 +43,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     members = queries.caseload(request.user)
-    record(
-        request.user,
-        Operation.CONSULTATION,
-        "cohort",
-        "",
-        "read my cohort",
-        details=_names(members),
-    )
+    _read(request, "read my cohort", members)
     context = {
         "members": members,
         "steps": queries.steps(members, today),
@@ -71,15 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def due(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     found = queries.due(request.user, today)
-    shown = [d.membership for d in found["steps"]] + found["no_consent"]
-    record(
-        request.user,
-        Operation.CONSULTATION,
-        "cohort",
-        "",
-        "read what is due",
-        details=_names(shown),
-    )
+    _read(request, "read what is due", [d.membership for d in found["steps"]] + found["no_consent"])
     return render(request, "cases/due.html", {**found, "today": today})
 
 
@@ -87,18 +66,11 @@ def due(request: HttpRequest) -> HttpResponse:
 def contacts(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     members = queries.visible(request.user, queries.with_related(M.objects.current()))
-    checks = [c for c in queries.against_plan(members, today) if c.short]
-    planned = {c.membership.pk for c in queries.against_plan(members, today)}
+    counted = queries.against_plan(members, today)
+    checks = [c for c in counted if c.short]
+    planned = {c.membership.pk for c in counted}
     no_plan = [m for m in members if m.pk not in planned]
-    shown = [c.membership for c in checks]
-    record(
-        request.user,
-        Operation.CONSULTATION,
-        "cohort",
-        "",
-        "read contacts against plan",
-        details=_names(shown),
-    )
+    _read(request, "read contacts against plan", [c.membership for c in checks] + no_plan)
     context = {"checks": checks, "no_plan": no_plan, "today": today}
     return render(request, "cases/contacts.html", context)
 
@@ -123,41 +95,46 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest, membership: M, status: int = 200, **failed: Any) -> HttpResponse:
-    context = letters.review_context(membership, request.user)
+    context = queries.member_record(membership, request.user)
     context["forms"] = _forms(membership, failed)
     context["error_forms"] = [f for f in failed.values() if f.errors]
     return render(request, "cases/detail.html", context, status=status)
 
 
+# The member page's forms, by the prefix each posts under.
+PAGE_FORMS: dict[str, type[cf.MemberForm]] = {
+    "allocate": cf.AllocationForm,
+    "plan": cf.PlanForm,
+    "contact": cf.ContactForm,
+    "consent": cf.ConsentForm,
+    "pathway": cf.PathwayForm,
+    "requirement": cf.RequirementForm,
+    "enforcement": cf.EnforcementForm,
+    "intelligence": cf.IntelligenceForm,
+    "notice": cf.NoticeForm,
+    "exit": cf.ExitForm,
+}
+
+
 def _forms(membership: M, failed: dict[str, Any]) -> dict[str, Any]:
-    youth = membership.scheme.youth
-    made = {
-        "allocate": cf.AllocationForm(youth=youth),
-        "plan": cf.PlanForm(),
-        "contact": cf.ContactForm(membership=membership),
-        "consent": cf.ConsentForm(),
-        "pathway": cf.PathwayForm(),
-        "requirement": cf.RequirementForm(),
-        "enforcement": cf.EnforcementForm(),
-        "intelligence": cf.IntelligenceForm(),
-        "notice": cf.NoticeForm(),
-        "exit": cf.ExitForm(membership=membership),
+    """Every form of the page, blank, except the one that failed (as it was sent)."""
+    blank = {
+        name: cls(prefix=name, membership=membership)
+        for name, cls in PAGE_FORMS.items()
+        if name not in failed
     }
-    for name, form in made.items():
-        form.prefix = name
-    return {**made, **failed}
+    return {**blank, **failed}
 
 
-FormMaker = Callable[[Any, M, str], django_forms.Form]
 Apply = Callable[[Any, M, dict[str, Any]], Any]
 
 
 def _submit(
-    request: HttpRequest, pk: int, action: str, name: str, make: FormMaker, apply: Apply, done: str
+    request: HttpRequest, pk: int, action: str, name: str, apply: Apply, done: str
 ) -> HttpResponse:
     """Validate one form of the member page, apply its service, and return to the page."""
     membership = _member(request, pk, action)
-    form = make(request.POST, membership, name)
+    form = PAGE_FORMS[name](request.POST, prefix=name, membership=membership)
     if form.is_valid():
         try:
             apply(request.user, membership, form.cleaned_data)
@@ -169,21 +146,12 @@ def _submit(
     return _page(request, membership, status=400, **{name: form})
 
 
-def _form(cls: Any, **extra: Any) -> FormMaker:
-    def make(data: Any, membership: M, prefix: str) -> django_forms.Form:
-        kwargs = {key: value(membership) for key, value in extra.items()}
-        return cls(data, prefix=prefix, **kwargs)
-
-    return make
-
-
 @staff_view("allocate_workers", CHANGE)
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.allocate(user, m, d["kind"], d["worker"], d["start"])
 
-    make = _form(cf.AllocationForm, youth=lambda m: m.scheme.youth)
-    return _submit(request, pk, "allocate_workers", "allocate", make, apply, "Allocation recorded")
+    return _submit(request, pk, "allocate_workers", "allocate", apply, "Allocation recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -191,9 +159,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.agree_plan(user, m, cf.plan_lines(d), d["agreed_on"])
 
-    return _submit(
-        request, pk, "manage_member", "plan", _form(cf.PlanForm), apply, "Contact plan agreed"
-    )
+    return _submit(request, pk, "manage_member", "plan", apply, "Contact plan agreed")
 
 
 @staff_view("manage_member", CHANGE)
@@ -201,8 +167,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.record_contact(user, m, **d)
 
-    make = _form(cf.ContactForm, membership=lambda m: m)
-    return _submit(request, pk, "manage_member", "contact", make, apply, "Contact recorded")
+    return _submit(request, pk, "manage_member", "contact", apply, "Contact recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -210,9 +175,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.record_consent(user, m, d["answer"], d["on"], d["witness"])
 
-    return _submit(
-        request, pk, "manage_member", "consent", _form(cf.ConsentForm), apply, "Consent recorded"
-    )
+    return _submit(request, pk, "manage_member", "consent", apply, "Consent recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -221,9 +184,7 @@ def pathway(request: HttpRequest, pk: int) -> HttpResponse:
         code, status = d["status"].split(":", 1)
         return services.record_pathway(user, m, code, status, d["on"], d["note"])
 
-    return _submit(
-        request, pk, "manage_member", "pathway", _form(cf.PathwayForm), apply, "Pathway recorded"
-    )
+    return _submit(request, pk, "manage_member", "pathway", apply, "Pathway recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -231,8 +192,7 @@ def requirement(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.add_requirement(user, m, d["kind"], d["start"], d["end"])
 
-    make = _form(cf.RequirementForm)
-    return _submit(request, pk, "manage_member", "requirement", make, apply, "Requirement recorded")
+    return _submit(request, pk, "manage_member", "requirement", apply, "Requirement recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -240,8 +200,7 @@ def enforcement(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.record_enforcement(user, m, **d)
 
-    make = _form(cf.EnforcementForm)
-    return _submit(request, pk, "manage_member", "enforcement", make, apply, "Enforcement recorded")
+    return _submit(request, pk, "manage_member", "enforcement", apply, "Enforcement recorded")
 
 
 @staff_view("record_intelligence", CHANGE)
@@ -249,9 +208,8 @@ def intelligence(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.record_intelligence(user, m.person, **d)
 
-    make = _form(cf.IntelligenceForm)
     return _submit(
-        request, pk, "record_intelligence", "intelligence", make, apply, "Intelligence recorded"
+        request, pk, "record_intelligence", "intelligence", apply, "Intelligence recorded"
     )
 
 
@@ -260,9 +218,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.give_notice(user, m, d["on"])
 
-    return _submit(
-        request, pk, "manage_member", "notice", _form(cf.NoticeForm), apply, "Notice recorded"
-    )
+    return _submit(request, pk, "manage_member", "notice", apply, "Notice recorded")
 
 
 @staff_view("decide_exit", CHANGE)
@@ -270,8 +226,7 @@ def exit_decision(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(user: Any, m: M, d: dict[str, Any]) -> Any:
         return services.decide_exit(user, m, services.ExitInput(**d))
 
-    make = _form(cf.ExitForm, membership=lambda m: m)
-    return _submit(request, pk, "decide_exit", "exit", make, apply, "Exit decision recorded")
+    return _submit(request, pk, "decide_exit", "exit", apply, "Exit decision recorded")
 
 
 @staff_view("manage_member", CHANGE)
@@ -337,16 +292,17 @@ def consent_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def checks(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     listing = queries.intelligence_to_check(today, request.user)
-    shown = [row.membership for rows in listing.values() for row in rows]
-    record(
-        request.user,
-        Operation.CONSULTATION,
-        "intelligence",
-        "",
-        "read the morning intelligence check",
-        details=_names(shown),
+    rows = [row for rows in listing.values() for row in rows]
+    _read(
+        request, "read the morning intelligence check", [r.membership for r in rows], "intelligence"
     )
-    return render(request, "cases/checks.html", {"listing": listing, "today": today})
+    forms = {
+        (row.membership.pk, e.pk): cf.CheckForm(auto_id=f"c{row.membership.pk}-{e.pk}-%s")
+        for row in rows
+        for e in row.entries
+    }
+    context = {"listing": listing, "forms": forms, "today": today}
+    return render(request, "cases/checks.html", context)
 
 
 @staff_view("check_intelligence", CHANGE)

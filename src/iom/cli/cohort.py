@@ -24,13 +24,16 @@ def exits_command(as_of: Annotated[date, AS_OF]) -> None:
     from iom.web.bootstrap import setup
 
     setup()
+    from iom.audit.models import Operation
     from iom.audit.service import record
     from iom.cases.models import Membership
     from iom.cases.services import bring_up_to_date
 
     members = list(Membership.objects.current().select_related("person", "scheme").order_by("pk"))
     ids = ",".join(str(m.person_id) for m in members)
-    record(None, "consultation", "cohort", "", f"iom exits --as-of {as_of}", details=ids[:2000])
+    record(
+        None, Operation.CONSULTATION, "cohort", "", f"iom exits --as-of {as_of}", details=ids[:2000]
+    )
     for member in members:
         step = bring_up_to_date(member, as_of)
         line = {

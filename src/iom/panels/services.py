@@ -21,12 +21,13 @@ from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.cases.models import Cohort
 from iom.cases.services import admit
+from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.panels import agenda
 from iom.panels.models import Action, ActionUpdate, AgendaItem, Attendance, Decision, Meeting
 from iom.people.labels import exclusions as exclusions_in_words
+from iom.people.records import assessment_now
 from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
-from iom.referrals.services import NotAllowed, assessment_now
 from iom.schemes.models import MeetingType, Scheme
 
 Outcome = Decision.Outcome

@@ -13,6 +13,7 @@ from iom.accounts.access import CHANGE, require_object, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.cases.models import Membership
+from iom.errors import NotAllowed
 from iom.panels import agenda, minutes, services
 from iom.panels.forms import (
     ActionForm,
@@ -23,7 +24,6 @@ from iom.panels.forms import (
     PlanForm,
 )
 from iom.panels.models import Action, Meeting
-from iom.referrals.services import NotAllowed
 
 
 @staff_view("view_meetings")

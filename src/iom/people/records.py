@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
+
 from iom.ingest.tables import person_record, person_rows
 from iom.people import models as m
-from iom.rules import Conviction, CustodyPeriod, Ogrs, Person
+from iom.rules import (
+    Assessment,
+    Conviction,
+    CustodyPeriod,
+    Ogrs,
+    Person,
+    assess,
+    load_catalogue,
+    load_policy,
+)
 
 
 def to_rules(person: m.Person) -> Person:
@@ -47,6 +59,12 @@ def to_rules(person: m.Person) -> Person:
         significant_intelligence=person.significant_intelligence,
         needs=tuple(n.need for n in person.needs.all()),
     )
+
+
+def assessment_now(person: m.Person, scheme: Any, as_of: date | None = None) -> Assessment:
+    """What a scheme's rules (its `policy_id`) say about the person today, or on `as_of`."""
+    policy = load_policy(scheme.policy_id)
+    return assess(to_rules(person), policy, as_of or timezone.localdate(), load_catalogue())
 
 
 @lru_cache(maxsize=4096)

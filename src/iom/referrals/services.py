@@ -11,29 +11,18 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
-from iom.people.records import to_rules
+from iom.people.records import assessment_now
 from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
-from iom.rules import Assessment, assess, load_catalogue, load_policy
+from iom.rules import Assessment, load_catalogue, load_policy
 from iom.schemes.models import Scheme
 
 S = Referral.State
-
-
-class NotAllowed(ValueError):
-    """The change cannot be made in the referral's present state; the message says why."""
-
-
-def assessment_now(person: pm.Person, scheme: Scheme, as_of: date | None = None) -> Assessment:
-    """What the scheme's rules say about the person today (or on `as_of`)."""
-    catalogue = load_catalogue()
-    policy = load_policy(scheme.policy_id)
-    return assess(to_rules(person), policy, as_of or timezone.localdate(), catalogue)
 
 
 @dataclass(frozen=True)

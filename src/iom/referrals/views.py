@@ -13,8 +13,10 @@ from django.utils import timezone
 from iom.accounts.access import CHANGE, FORM, require_object, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.errors import NotAllowed
 from iom.people import models as pm
 from iom.people.explain import evidence_rows
+from iom.people.records import assessment_now
 from iom.referrals import services
 from iom.referrals.automatic import open_due
 from iom.referrals.forms import ANSWER_FIELDS, FlagForm, ReferralForm, ScoreForm, WithdrawForm
@@ -83,7 +85,7 @@ def _scheme_for(request: HttpRequest, person: pm.Person) -> Scheme:
 def new(request: HttpRequest) -> HttpResponse:
     person = _person_for(request)
     scheme = _scheme_for(request, person)
-    assessment = services.assessment_now(person, scheme)
+    assessment = assessment_now(person, scheme)
     user: Any = request.user
     initial = {
         **services.prefill(person, assessment),
@@ -95,7 +97,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.submit(user, person, scheme, _answers(form))
-        except services.NotAllowed as refused:
+        except NotAllowed as refused:
             error = str(refused)
         else:
             messages.success(request, f"Referral of {person} to {scheme} submitted")
@@ -136,7 +138,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
-    now = services.assessment_now(referral.person, referral.scheme)
+    now = assessment_now(referral.person, referral.scheme)
     stored = list(referral.assessments.all())
     user: Any = request.user
     return {
@@ -174,7 +176,7 @@ def _step(
     if form.is_valid():
         try:
             apply(request.user, referral, form.cleaned_data)
-        except services.NotAllowed as refused:
+        except NotAllowed as refused:
             error = str(refused)
         else:
             return redirect("referrals:detail", pk=referral.pk)
@@ -190,7 +192,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complete(request.user, referral, _answers(form))
-        except services.NotAllowed as refused:
+        except NotAllowed as refused:
             error = str(refused)
         else:
             return redirect("referrals:detail", pk=referral.pk)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from iom.accounts.models import Role, User
@@ -33,49 +34,42 @@ ADULT_MEMBERS = [
 ]
 
 
-def _quiet_since(person: pm.Person, day: date, today: date) -> bool:
-    """No conviction after `day` and no custody open: the exit count runs from joining."""
-    late = person.convictions.filter(conviction_date__gt=day).exists()
-    late = late or person.convictions.filter(offence_date__gt=day).exists()
-    held = (
-        person.custody.filter(end__isnull=True).exists()
-        or person.custody.filter(end__gt=day).exists()
+def quiet_adults(people: QuerySet[pm.Person], since: date, today: date) -> QuerySet[pm.Person]:
+    """Adults with no offence or conviction after `since` and no custody then or now: joining on
+    `since`, their exit count runs from the day they join."""
+    return (
+        people.filter(date_of_birth__lt=date(today.year - 19, 1, 1))
+        .exclude(convictions__conviction_date__gt=since)
+        .exclude(convictions__offence_date__gt=since)
+        .exclude(custody__end__isnull=True)
+        .exclude(custody__end__gt=since)
     )
-    return not late and not held and person.date_of_birth < date(today.year - 19, 1, 1)
 
 
 def _join_at_past_panel(
-    scheme: Scheme,
-    kind: str,
-    on: date,
-    people: list[Any],
-    chair: User,
-    staff: list[User],
-    referrer: User,
-) -> list[cm.Membership]:
+    scheme: Scheme, kind: str, on: date, chosen: tuple[pm.Person, Any], staff: list[User]
+) -> cm.Membership:
+    """Refer one person (the first of `staff` refers), hold a past meeting and accept them."""
     from iom.panels import services as panels
 
-    made = [
-        referrals.submit(referrer, p, scheme, _answers(p, a, referrer, referrer)) for p, a in people
-    ]
-    for referral in made if scheme.youth else []:
+    person, assessment = chosen
+    referrer, chair = staff[0], _user(Role.PANEL_CHAIR)
+    referral = referrals.submit(
+        referrer, person, scheme, _answers(person, assessment, referrer, referrer)
+    )
+    if scheme.youth:
         reason = "Known to the YJS police team for a run of robberies."
         referrals.score(_user(Role.MAIT_ANALYST), referral, override=True, override_reason=reason)
-    meeting = panels.plan(
-        _user(Role.COORDINATOR), scheme, scheme.meeting_types.get(kind=kind), on, chair
-    )
+    meeting_type = scheme.meeting_types.get(kind=kind)
+    meeting = panels.plan(_user(Role.COORDINATOR), scheme, meeting_type, on, chair)
     panels.build_agenda(chair, meeting)
-    panels.record_attendance(chair, meeting, staff)
+    panels.record_attendance(chair, meeting, [chair, *staff])
     agreeing = sorted({u.agency_id for u in staff if u.agency_id})
-    members = []
-    for referral, (_, assessment) in zip(made, people, strict=True):
-        cohort = "youth" if scheme.youth else (assessment.cohort or "flex")
-        proposal = panels.Proposal(
-            "accept", cohort, rationale="Agreed at the panel.", agreeing=agreeing
-        )
-        decision = panels.decide(chair, meeting, referral, proposal)
-        members.append(decision.membership)
-    return members
+    cohort = "youth" if scheme.youth else (assessment.cohort or "flex")
+    proposal = panels.Proposal(
+        "accept", cohort, rationale="Agreed at the panel.", agreeing=agreeing
+    )
+    return panels.decide(chair, meeting, referral, proposal).membership
 
 
 def _work(member: cm.Membership, today: date, consent: str | None) -> None:
@@ -152,42 +146,28 @@ def make_cohort(today: date | None = None) -> dict[str, int]:
         _user(Role.POLICE_INTELLIGENCE),
         _user(Role.COORDINATOR),
     )
-    staff = [chair, om, officer, yjs]
 
     oldest = today - timedelta(days=max(d for d, _ in ADULT_MEMBERS))
-    pool = pm.Person.objects.filter(area__in=DERBY_AREAS, referrals__isnull=True).order_by("pk")
-    quiet = [p for p in pool[:2000] if _quiet_since(p, oldest - timedelta(days=1), today)]
+    pool = pm.Person.objects.filter(area__in=DERBY_AREAS, referrals__isnull=True)
+    quiet = list(quiet_adults(pool, oldest - timedelta(days=1), today).order_by("pk")[:2000])
     members: dict[str, cm.Membership] = {}
-    used: set[int] = set()
     for days, state in ADULT_MEMBERS:
         on = today - timedelta(days=days)
-        eligible = [
-            (p, a)
-            for p, a in _assessed(derbyshire, [p for p in quiet if p.pk not in used][:400], on)
-            if a.outcome == "eligible"
-        ]
-        if not eligible:
-            continue
-        used.add(eligible[0][0].pk)
-        members[state] = _join_at_past_panel(
-            derbyshire, K.OPERATIONAL, on, eligible[:1], chair, staff, om
-        )[0]
+        unused = [p for p in quiet if all(m.person_id != p.pk for m in members.values())][:400]
+        eligible = [(p, a) for p, a in _assessed(derbyshire, unused, on) if a.outcome == "eligible"]
+        if eligible:
+            staff = [om, officer, yjs]
+            members[state] = _join_at_past_panel(derbyshire, K.OPERATIONAL, on, eligible[0], staff)
 
     youths = pm.Person.objects.filter(
         date_of_birth__gt=date(today.year - 17, 1, 1), referrals__isnull=True
     ).order_by("pk")
-    assessed = _assessed(notts, youths[:100], today - timedelta(days=60))
+    joined = today - timedelta(days=60)
+    assessed = _assessed(notts, youths[:100], joined)
     if assessed:
         pm.Person.objects.filter(pk=assessed[0][0].pk).update(area=notts.areas[0])
-        members["youth"] = _join_at_past_panel(
-            notts,
-            K.SELECTION,
-            today - timedelta(days=60),
-            assessed[:1],
-            chair,
-            [*staff, _user(Role.PCSO)],
-            yjs,
-        )[0]
+        staff = [yjs, om, officer, _user(Role.PCSO)]
+        members["youth"] = _join_at_past_panel(notts, K.SELECTION, joined, assessed[0], staff)
 
     consent_answers = {
         "notice due": "given",
