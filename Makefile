@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: install
-	$(BIN)/mypy src/iom/rules
+	$(BIN)/mypy src/iom/rules src/iom/impact
 
 # DATABASE_URL picks the database (SQLite under var/ by default; .ci/run uses PostgreSQL).
 pytest: install
