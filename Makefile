@@ -55,9 +55,10 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install  ## screening at 1M and 13M people against the per-person rules path; importing 100,000
+bench: install  ## screening at 1M and 13M people; importing 100,000; impact on 100,000 episodes, fairness on 1M
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/import_people.py --people 100000
+	$(BIN)/python bench/impact.py --episodes 100000 --people 1000000
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .mypy_cache .ruff_cache .pytest_cache .hypothesis

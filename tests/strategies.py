@@ -49,10 +49,12 @@ def custody_periods(draw: st.DrawFn, as_of: date) -> CustodyPeriod:
 
 @st.composite
 def convictions(draw: st.DrawFn, as_of: date, cid: str) -> Conviction:
+    convicted = as_of - timedelta(days=draw(st.integers(-60, 3500)))
     return Conviction(
         id=cid,
         offence_code=draw(st.sampled_from(CODES)),
-        conviction_date=as_of - timedelta(days=draw(st.integers(-60, 3500))),
+        conviction_date=convicted,
+        offence_date=draw(st.none() | st.integers(0, 400).map(lambda n: convicted - timedelta(n))),
         attempt=draw(st.booleans()),
         domestic_abuse=draw(st.booleans()),
     )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from iom.cli import app_commands, cohort, referrals, rules, screening  # noqa: F401 - each registers its commands
+from iom.cli import (  # noqa: F401 - each registers its commands
+    app_commands,
+    cohort,
+    impact,
+    referrals,
+    rules,
+    screening,
+)
 from iom.cli.common import app, err
 
 app.add_typer(referrals.referrals, name="referrals")

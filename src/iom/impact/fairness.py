@@ -8,10 +8,11 @@ on. Each group's rate is compared with the reference group's; small counts are s
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from iom.impact.parameters import ImpactParameters
 from iom.rules.dates import nth_birthday
@@ -32,9 +33,11 @@ OK, REFERENCE, SUPPRESSED_STATUS, NOT_COMPUTABLE = "ok", "reference", "suppresse
 Z_95 = 1.96
 
 
-@dataclass(frozen=True)
-class StagedPerson:
-    """One person of the screened population and the furthest stage they reached."""
+class StagedPerson(NamedTuple):
+    """One person of the screened population and the furthest stage they reached.
+
+    A named tuple rather than a dataclass: a force's population is a million of them.
+    """
 
     person_id: str
     ethnicity: str  # a top-level group or "Not stated"
@@ -66,24 +69,21 @@ def age_band(born: date, on: date) -> str:
     return "50+"
 
 
-def groups_of(person: StagedPerson, as_of: date) -> dict[str, str]:
-    return {
-        "ethnicity": person.ethnicity,
-        "sex": person.sex,
-        "age_band": age_band(person.date_of_birth, as_of),
-    }
-
-
 # (characteristic, group) -> how many people reached each stage as their furthest.
 Tally = Mapping[tuple[str, str], Mapping[str, int]]
 
 
 def tally(people: Iterable[StagedPerson], as_of: date) -> dict[tuple[str, str], Counter[str]]:
-    counts: dict[tuple[str, str], Counter[str]] = {}
+    counts: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    bands: dict[date, str] = {}  # a force has far fewer birthdays than people
     for person in people:
-        for characteristic, group in groups_of(person, as_of).items():
-            counts.setdefault((characteristic, group), Counter())[person.stage] += 1
-    return counts
+        band = bands.get(person.date_of_birth)
+        if band is None:
+            band = bands[person.date_of_birth] = age_band(person.date_of_birth, as_of)
+        counts[("ethnicity", person.ethnicity)][person.stage] += 1
+        counts[("sex", person.sex)][person.stage] += 1
+        counts[("age_band", band)][person.stage] += 1
+    return dict(counts)
 
 
 def reached(furthest: Mapping[str, int], stage: str) -> int:

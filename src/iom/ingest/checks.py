@@ -287,6 +287,7 @@ def typed_views(
         f"""
         CREATE OR REPLACE TEMP VIEW convictions AS
         SELECT person_id, id, offence_code, {convictions.as_days("conviction_date")} AS conviction_d,
+               {convictions.as_days("offence_date")} AS offence_d,
                {convictions.as_bool("attempt")} OR {convictions.as_bool("conspiracy")} AS inchoate,
                {convictions.as_bool("domestic_abuse")} AS domestic_abuse
         FROM raw_convictions

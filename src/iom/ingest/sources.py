@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ class Problem:
     person: str
     field: str
     reason: str
+    value: str = ""
 
 
 class UnreadableInput(ValueError):
@@ -39,10 +41,17 @@ class UnreadableInput(ValueError):
 
 def read_people(source: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
     """Every good person and every problem; `UnreadableInput` when the input cannot be read at all."""
-    try:
+    with reading(source):
         if source.is_dir():
             return _from_tables(source, catalogue)
         return _from_jsonl(source, catalogue)
+
+
+@contextmanager
+def reading(source: Path) -> Iterator[None]:
+    """Whatever stops the whole input being read, as one `UnreadableInput` that says why."""
+    try:
+        yield
     except UnicodeDecodeError as error:
         raise UnreadableInput(
             f"{source.name}: not UTF-8 text (byte {error.object[error.start]:#04x} at "
@@ -72,17 +81,29 @@ def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Pr
     return people, problems
 
 
+def load_checked(
+    con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue
+) -> list[Problem]:
+    """Load any feed layout into `con` and check it: the typed tables hold the good people.
+
+    Returns every problem; raises `UnreadableInput` when the input cannot be read at all.
+    """
+    register_catalogue(con, catalogue)
+    with reading(source):
+        found = load(con, source, catalogue)
+        checks.check(con)
+        rows = con.execute(
+            "SELECT file, line, coalesce(person_id, ''), field, reason, coalesce(value, '') "
+            "FROM rejects ORDER BY file, line, field"
+        ).fetchall()
+    return [Problem(f, line, who, field, reason) for f, line, who, field, reason in found] + [
+        Problem(*row) for row in rows
+    ]
+
+
 def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
     con = connect()
-    register_catalogue(con, catalogue)
-    load(con, folder, catalogue)
-    checks.check(con)
-    problems = [
-        Problem(*row)
-        for row in con.execute(
-            "SELECT file, line, coalesce(person_id, ''), field, reason FROM rejects ORDER BY file, line, field"
-        ).fetchall()
-    ]
+    problems = load_checked(con, folder, catalogue)
     people, convictions, custody = (
         checks.Columns(con, name) for name in ("people", "convictions", "custody")
     )

@@ -14,6 +14,7 @@ from iom.ingest import checks
 from iom.ingest.loading import connect, load, quote, register_catalogue
 from iom.rules import Catalogue, Policy
 from iom.screening import engine
+from iom.spreadsheet import FORMULA_START
 
 STEPS = ("load", "check", "assess", "write")
 NESTED = {"windows", "criteria_met", "exclusions", "indicators", "versions"}
@@ -131,10 +132,6 @@ def write(con: duckdb.DuckDBPyConnection, query: str, output: Path) -> None:
         con.execute(f"COPY (SELECT {select} FROM ({query})) TO {target} (HEADER, DELIMITER ',')")
     else:
         raise ValueError(f"{output}: the output must end in .parquet, .csv or .jsonl")
-
-
-# A cell that a spreadsheet would run as a formula: starting = + - @, a tab or a carriage return.
-FORMULA_START = r"^[=+\-@\t\r]"
 
 
 def csv_safe(expression: str, name: str) -> str:
