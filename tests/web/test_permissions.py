@@ -146,6 +146,13 @@ def paths(
         "cases:consent-letter": ("get", f"/people/{adult.pk}/consent-letter.pdf"),
         "cases:checks": ("get", "/intelligence/checks/"),
         "cases:check": ("post", f"/intelligence/checks/{member.pk}/{entry.pk}"),
+        "governance:impact": ("get", "/impact/"),
+        "governance:impact-csv": ("get", "/impact/groups.csv"),
+        "governance:episodes-csv": ("post", "/impact/episodes.csv"),
+        "governance:fairness": ("get", "/fairness/"),
+        "governance:fairness-csv": ("get", "/fairness/rows.csv"),
+        "governance:sig": ("get", "/reports/sig/?from=2026-01-01&to=2026-03-31"),
+        "governance:sig-pdf": ("get", "/reports/sig.pdf?from=2026-01-01&to=2026-03-31"),
         "accounts:sign-out-everywhere": ("post", "/accounts/sign-out-everywhere"),
     }
 

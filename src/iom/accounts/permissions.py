@@ -228,6 +228,20 @@ ACTIONS = {
             "Record a panel's decision to deselect a member or keep them on.",
         ),
         Action(
+            "view_governance",
+            "aggregate figures",
+            frozenset({R.COORDINATOR, R.GOVERNANCE_ANALYST, R.PANEL_CHAIR}),
+            "Impact, intermediate outcomes, enforcement, cohort flow, disproportionality and the "
+            "SIG report, with their CSV tables: aggregates only, small numbers suppressed.",
+        ),
+        Action(
+            "export_personal_rows",
+            "membership episodes (personal)",
+            frozenset({R.COORDINATOR}),
+            "Download each member's before and after figures as CSV, giving a reason; logged as a "
+            "disclosure.",
+        ),
+        Action(
             "sign_out_everywhere",
             "own sessions",
             frozenset(Role.values),
@@ -297,6 +311,13 @@ URL_ACTIONS = {
     "cases:exit": "decide_exit",
     "cases:checks": "check_intelligence",
     "cases:check": "check_intelligence",
+    "governance:impact": "view_governance",
+    "governance:impact-csv": "view_governance",
+    "governance:episodes-csv": "export_personal_rows",
+    "governance:fairness": "view_governance",
+    "governance:fairness-csv": "view_governance",
+    "governance:sig": "view_governance",
+    "governance:sig-pdf": "view_governance",
 }
 
 

@@ -11,25 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string, select_template
+from django.template.loader import select_template
 from django.utils import timezone
 
 from iom.cases import models as cm
 from iom.cases import queries
 from iom.cases.services import step_for
+from iom.pdf import html_to_pdf, template_to_pdf
 
 LETTERS = ("consent", "notice", "exit")
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
-    return bytes(HTML(string=html, base_url=str(settings.STATICFILES_DIRS[0])).write_pdf())
-
-
 def review_pdf(membership: cm.Membership, user: Any) -> bytes:
     record = queries.member_record(membership, user)
-    return _pdf(render_to_string("cases/review_document.html", record))
+    return template_to_pdf("cases/review_document.html", record)
 
 
 def letter_context(membership: cm.Membership) -> dict[str, Any]:
@@ -56,4 +51,4 @@ def letter_pdf(membership: cm.Membership, kind: str) -> bytes:
     template = select_template(
         [f"cases/letters/{membership.scheme.slug}/{kind}.html", f"cases/letters/{kind}.html"]
     )
-    return _pdf(template.render(letter_context(membership)))
+    return html_to_pdf(template.render(letter_context(membership)))

@@ -79,20 +79,17 @@ def demo_command(
     from iom.web.bootstrap import setup
 
     setup()
-    from iom.web.demo import DemoRefused, load_people, make_users
-    from iom.web.demo_cohort import make_cohort
-    from iom.web.demo_scheme import make_activity
+    from iom.web.demo import DemoRefused, load_people, make_scheme_at_work, make_users
 
     try:
         users = make_users()
     except DemoRefused as error:
         raise fail(str(error)) from None
     loaded = load_people(people)
-    activity = make_activity()
-    cohort = make_cohort()
+    made = make_scheme_at_work()
     out.print(
-        f"Schemes at work: {activity.get('referrals', 0):,} referrals, meetings with agendas and "
-        f"decisions, {cohort['members']:,} members."
+        f"Schemes at work: {made['referrals']:,} referrals, meetings with agendas and decisions, "
+        f"{made['members']:,} members ({made['past']:,} of them from the last two years' panels)."
     )
     out.print(
         f"{loaded:,} synthetic people loaded. Demo users (password, then TOTP secret for an authenticator app):"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from iom.impact.disclosure import SUPPRESSED, small
 from iom.impact.parameters import ImpactParameters
 from iom.rules.dates import nth_birthday
 from iom.rules.model import JSON
@@ -28,7 +29,6 @@ CHARACTERISTICS = ("ethnicity", "sex", "age_band")
 # 2021 census detailed codes (W1, A3...) by their first letter.
 CENSUS_GROUP_LETTERS = {"A": "Asian", "B": "Black", "M": "Mixed", "W": "White", "O": "Other"}
 
-SUPPRESSED = "<5"
 OK, REFERENCE, SUPPRESSED_STATUS, NOT_COMPUTABLE = "ok", "reference", "suppressed", "not_computable"
 Z_95 = 1.96
 
@@ -123,10 +123,6 @@ def reference_of(characteristic: str, parameters: ImpactParameters) -> str:
         "sex": parameters.rri_reference_sex,
         "age_band": parameters.rri_reference_age_band,
     }[characteristic]
-
-
-def small(n: int) -> bool:
-    return 1 <= n <= 4
 
 
 def row(

@@ -78,7 +78,7 @@ def build(meeting: Meeting) -> list[Item]:
     ]
     members = list(
         Membership.objects.current()
-        .filter(scheme=meeting.scheme)
+        .filter(scheme=meeting.scheme, start__lte=meeting.held_on)
         .select_related("person")
         .order_by("person__family_name", "person__given_name")
     )

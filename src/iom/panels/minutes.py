@@ -6,10 +6,10 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from iom.panels import agenda
 from iom.panels.models import Meeting
+from iom.pdf import template_to_pdf
 from iom.referrals.models import StoredAssessment
 
 
@@ -37,7 +37,4 @@ def context(meeting: Meeting, user: Any) -> dict[str, Any]:
 
 
 def pdf(meeting: Meeting, user: Any) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
-    html = render_to_string("panels/minutes_document.html", context(meeting, user))
-    return bytes(HTML(string=html, base_url=str(settings.STATICFILES_DIRS[0])).write_pdf())
+    return template_to_pdf("panels/minutes_document.html", context(meeting, user))

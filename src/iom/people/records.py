@@ -24,27 +24,35 @@ from iom.rules import (
 )
 
 
+def convictions_of(person: m.Person) -> tuple[Conviction, ...]:
+    return tuple(
+        Conviction(
+            c.conviction_id,
+            c.offence_code,
+            c.conviction_date,
+            c.offence_date,
+            c.attempt,
+            c.conspiracy,
+            c.domestic_abuse,
+            c.description or None,
+        )
+        for c in person.convictions.all()
+    )
+
+
+def custody_of(person: m.Person) -> tuple[CustodyPeriod, ...]:
+    return tuple(
+        CustodyPeriod(k.kind, k.start, k.end, k.sentence_days) for k in person.custody.all()
+    )
+
+
 def to_rules(person: m.Person) -> Person:
     ogrs = person.ogrs_entries.first()
     return Person(
         id=person.local_id,
         date_of_birth=person.date_of_birth,
-        convictions=tuple(
-            Conviction(
-                c.conviction_id,
-                c.offence_code,
-                c.conviction_date,
-                c.offence_date,
-                c.attempt,
-                c.conspiracy,
-                c.domestic_abuse,
-                c.description or None,
-            )
-            for c in person.convictions.all()
-        ),
-        custody=tuple(
-            CustodyPeriod(k.kind, k.start, k.end, k.sentence_days) for k in person.custody.all()
-        ),
+        convictions=convictions_of(person),
+        custody=custody_of(person),
         pnc_id=person.pnc_id,
         given_name=person.given_name or None,
         family_name=person.family_name or None,

@@ -55,7 +55,7 @@ def _due(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
         if scheme.youth and not person.is_youth(as_of):
             continue
         assessment = assess(to_rules(person), policy, as_of, catalogue)
-        if _candidate(assessment):
+        if is_candidate(assessment):
             due.append((person, T.SCREENING, _candidate_detail(assessment)))
         elif not scheme.youth and _released_on_tag(person, as_of):
             due.append(
@@ -87,7 +87,8 @@ def _arrived(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
     return due
 
 
-def _candidate(assessment: Assessment) -> bool:
+def is_candidate(assessment: Assessment) -> bool:
+    """A screening candidate: eligible, or Flex to consider; under a matrix, to refer."""
     if assessment.refer_to_selection_meeting is not None:
         return assessment.refer_to_selection_meeting
     return assessment.outcome == "eligible" or (

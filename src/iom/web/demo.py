@@ -102,3 +102,27 @@ def current_code(username: str) -> str:
     if not user.is_demo:
         raise DemoRefused(f"{username} is not a demo user")
     return totp_code(TOTPDevice.objects.get(user=user, confirmed=True))
+
+
+@transaction.atomic
+def make_scheme_at_work() -> dict[str, int]:
+    """Two years of past panels and members, today's referrals and meetings, members in every
+    state: once (a rerun adds nothing). Returns how many referrals, members and past members."""
+    from iom.cases.models import Membership
+    from iom.referrals.models import Referral
+    from iom.web.demo_cohort import make_cohort
+    from iom.web.demo_history import make_history
+    from iom.web.demo_scheme import make_activity, make_schemes
+
+    make_schemes()
+    if Referral.objects.exists():
+        return {"referrals": 0, "members": Membership.objects.count(), "past": 0}
+    past = make_history()
+    activity = make_activity()
+    make_cohort()
+    return {
+        "referrals": Referral.objects.count(),
+        "members": Membership.objects.count(),
+        "past": past,
+        **{k: v for k, v in activity.items() if k != "referrals"},
+    }

@@ -132,8 +132,6 @@ def _work(member: cm.Membership, today: date, consent: str | None) -> None:
 def make_cohort(today: date | None = None) -> dict[str, int]:
     """Members in every state; returns how many memberships there are."""
     today = today or timezone.localdate()
-    if cm.ExitDecision.objects.exists():
-        return {"members": cm.Membership.objects.count()}
     derbyshire = Scheme.objects.get(slug="derbyshire")
     notts = Scheme.objects.get(slug="nottinghamshire")
     chair, om, officer = (

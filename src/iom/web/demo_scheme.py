@@ -111,8 +111,6 @@ def make_activity(today: date | None = None) -> dict[str, int]:
 
     today = today or timezone.localdate()
     schemes = make_schemes()
-    if Referral.objects.exists():
-        return {"referrals": 0}
     derbyshire, notts = schemes["derbyshire"], schemes["nottinghamshire"]
     coordinator, chair, om = (
         _user(Role.COORDINATOR),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
+from iom.impact.disclosure import shown, small
 from iom.people.labels import ethnicity, exclusions
 
 
@@ -91,6 +92,24 @@ def next_step(code: str) -> str:
     return NEXT_STEPS.get(code, code)
 
 
+def change(pct: float | None) -> str:
+    """A percentage change in words: 'down 33.8%', 'up 2.5%', 'no change'; no base, 'no figure before'."""
+    if pct is None:
+        return "no offences before to compare with"
+    if pct == 0:
+        return "no change"
+    return f"{'down' if pct < 0 else 'up'} {abs(pct):.1f}%"
+
+
+def share(part: int, whole: int) -> str:
+    """'12 of 40 (30%)', with counts of 1 to 4 people suppressed."""
+    if whole == 0:
+        return "none recorded"
+    if small(part) or small(whole):
+        return f"{shown(part)} of {shown(whole)}"
+    return f"{part} of {whole} ({round(100 * part / whole)}%)"
+
+
 def environment(**options: Any) -> Environment:
     ours = options.pop("loader")  # Django's FileSystemLoader over TEMPLATES["DIRS"]
     options["loader"] = ChoiceLoader(
@@ -115,4 +134,7 @@ def environment(**options: Any) -> Environment:
     env.filters["isodate"] = isodate
     env.filters["contact_kind"] = contact_kind
     env.filters["next_step"] = next_step
+    env.filters["shown"] = shown
+    env.filters["change"] = change
+    env.filters["share"] = share
     return env

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "iom.referrals",
     "iom.panels",
     "iom.cases",
+    "iom.governance",
     "iom.notifications",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("referrals/", include("iom.referrals.urls")),
     path("", include("iom.panels.urls")),
     path("", include("iom.cases.urls")),
+    path("", include("iom.governance.urls")),
     path("notifications/", include("iom.notifications.urls")),
 ]
 handler403 = "iom.web.views.forbidden"
