@@ -73,7 +73,7 @@ def test_impact_page_shows_the_hand_worked_figures(signed_in: Callable[[str], Cl
     assert "Figures as on 30 June 2026" in page
     assert "down 50.0%" in page
     assert "down 90.2%" in page
-    assert "4.03 then 2.02" in page
+    assert "4.03, 2.02 offences" in page
     assert "4380" in page
     assert "convictions recorded by the date of the figures" in page  # the conviction lag
     assert "Gina" not in page

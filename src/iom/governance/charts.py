@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from iom.governance.queries import Quarter
 from iom.impact import Row
+from iom.impact.disclosure import SUPPRESSED, small
 
 rcParams.update(
     {
@@ -45,7 +46,7 @@ def before_after(labels: Sequence[str], before: Sequence[float], after: Sequence
     axes.bar([p + 0.2 for p in places], after, 0.4, label="After joining", color=AFTER)
     axes.set_xticks(list(places), labels)
     axes.set_ylabel("Offences per 365 days at liberty")
-    axes.legend(frameon=False)
+    axes.legend(frameon=False, ncols=2, loc="lower left", bbox_to_anchor=(0, 1))
     return _uri(figure)
 
 
@@ -67,18 +68,21 @@ def relative_rates(rows: Sequence[Row], title: str) -> str:
 
 
 def flow(quarters: Sequence[Quarter]) -> str:
-    """Members joining and leaving each quarter."""
-    figure = Figure(figsize=(6, 2.6))
+    """Members joining and leaving each quarter; counts of 1 to 4 are marked "<5", not drawn."""
+    figure = Figure(figsize=(6, 2.8))
     axes = figure.subplots()
     places = range(len(quarters))
-    axes.bar(
-        [p - 0.2 for p in places], [q.joined for q in quarters], 0.4, label="Joined", color=AFTER
-    )
-    axes.bar(
-        [p + 0.2 for p in places], [q.left_total for q in quarters], 0.4, label="Left", color=BEFORE
-    )
+    for offset, counts, label, colour in (
+        (-0.2, [q.joined for q in quarters], "Joined", AFTER),
+        (0.2, [q.left_total for q in quarters], "Left", BEFORE),
+    ):
+        drawn = [0 if small(n) else n for n in counts]
+        axes.bar([p + offset for p in places], drawn, 0.4, label=label, color=colour)
+        for place, n in zip(places, counts, strict=True):
+            if small(n):
+                axes.annotate(SUPPRESSED, (place + offset, 0), ha="center", va="bottom", fontsize=7)
     axes.set_xticks(list(places), [f"{q.start:%b %y}" for q in quarters])
     axes.set_ylabel("Members")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(frameon=False)
+    axes.legend(frameon=False, ncols=2, loc="lower left", bbox_to_anchor=(0, 1))
     return _uri(figure)

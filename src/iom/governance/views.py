@@ -113,7 +113,8 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any] | None]:
     if not form.is_valid():
         return form, None
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, figures.sig_report(start, end)
+    shown = PeriodForm(initial={"start": start, "end": end})  # the period chosen, in the fields
+    return shown, figures.sig_report(start, end)
 
 
 @staff_view("view_governance")
