@@ -99,8 +99,8 @@ def test_each_bad_row_is_named_and_kept_aside(extract: Path, tmp_path: Path) -> 
     }
     # everyone with a rejected row is held back; nobody else is
     assert [json.loads(line)["person_id"] for line in output.read_text().splitlines()] == []
-    assert "9 rejected row(s)" in result.stderr
-    assert "6 person(s) held back" in result.stderr
+    assert "9 rejected rows" in result.stderr
+    assert "6 people held back" in result.stderr
 
 
 def test_good_people_are_still_screened(extract: Path, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail
+from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, how_many
 
 if TYPE_CHECKING:
     from iom.ingest.sources import Problem
@@ -127,5 +127,6 @@ def report_rejects(problems: list[Problem], path: Path) -> None:
                 for p in sorted(problems, key=lambda p: (p.file, p.line, p.field))
             ),
         )
-    err.print(f"[bold yellow]{len(problems):,} rejected rows[/]; see {path}", soft_wrap=True)
+    rows = how_many(len(problems), "rejected row", "rejected rows")
+    err.print(f"[bold yellow]{rows}[/]; see {path}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, progress
-from iom.rules import PolicyError, load_catalogue, load_policy
+from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, how_many, progress
+from iom.rules import Policy, PolicyError, load_catalogue, load_policy, load_policy_file
 
 if TYPE_CHECKING:
     from iom.screening.run import Screened
@@ -78,6 +78,13 @@ def screen_command(
         Path | None, typer.Option(help="Where to write rejected rows (default: OUTPUT.rejects.csv)")
     ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 3GB")] = None,
+    compare_policy: Annotated[
+        Path | None,
+        typer.Option(
+            help="A policy file (e.g. a new dated version): write who would change outcome or "
+            "cohort under it instead of the results"
+        ),
+    ] = None,
 ) -> None:
     """Screen a whole population under a policy, vectorised in DuckDB.
 
@@ -93,6 +100,9 @@ def screen_command(
         raise fail(str(error)) from None
     if not input.exists():
         raise fail(f"{input}: no such file or folder")
+    if compare_policy is not None:
+        compare_command(input, chosen, compare_policy, as_of, output, rejects, memory_limit)
+        return
     ids = set(on_scheme.read_text().split()) if on_scheme else set()
     with progress() as bar:
         task = bar.add_task("screening", total=len(STEPS))
@@ -129,8 +139,59 @@ def print_summary(result: Screened, output: Path) -> None:
             + (", ".join(f"{k} {v:,}" for k, v in counts.items()) or "none")
         )
     if result.rejected_rows:
-        err.print(
-            f"[bold yellow]{result.rejected_rows:,} rejected row(s)[/]; {result.held_back:,} person(s) held back; "
-            f"see {result.rejects_file}",
-            soft_wrap=True,
+        print_rejects(result.rejected_rows, result.held_back, result.rejects_file)
+
+
+def compare_command(
+    source: Path,
+    current: Policy,
+    proposed_file: Path,
+    as_of: date,
+    output: Path,
+    rejects: Path | None,
+    memory_limit: str | None,
+) -> None:
+    """`iom screen --compare-policy FILE`: the people whose outcome or cohort would change."""
+    from iom.ingest.loading import InputError
+    from iom.screening.run import compare_policies, connect
+
+    try:
+        proposed = load_policy_file(proposed_file)
+    except (OSError, PolicyError) as error:
+        raise fail(str(error)) from None
+    try:
+        result = compare_policies(
+            source,
+            current,
+            proposed,
+            as_of,
+            output,
+            load_catalogue(),
+            rejects_file=rejects,
+            con=connect(memory_limit),
         )
+    except (InputError, ValueError) as error:
+        raise fail(str(error)) from None
+    compared = result.comparison
+    err.print(
+        f"screened {compared.people:,} people under {current.version_label} and "
+        f"{proposed.version_label}: {len(compared.changes):,} would change; the changes are in {output}",
+        soft_wrap=True,
+    )
+    for outcome in compared.outcomes():
+        err.print(
+            f"  {outcome.replace('_', ' ')}: {compared.outcomes_before[outcome]:,} now, "
+            f"{compared.outcomes_after[outcome]:,} under the new policy "
+            f"({len(compared.entering(outcome)):,} in, {len(compared.leaving(outcome)):,} out)"
+        )
+    if result.rejected_rows:
+        print_rejects(result.rejected_rows, result.held_back, result.rejects_file)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def print_rejects(rejected: int, held_back: int, where: Path | None) -> None:
+    err.print(
+        f"[bold yellow]{how_many(rejected, 'rejected row', 'rejected rows')}[/]; "
+        f"{how_many(held_back, 'person', 'people')} held back; see {where}",
+        soft_wrap=True,
+    )

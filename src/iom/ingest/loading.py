@@ -13,6 +13,7 @@ Accepted inputs:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ import pyarrow as pa
 from iom.ingest.json_records import read_json_records
 from iom.ingest.people import check_records
 from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, arrow_table, person_rows
-from iom.rules import Catalogue
+from iom.rules import Catalogue, Person
 
 
 class InputError(ValueError):
@@ -121,7 +122,7 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None
 
 def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> list[Reject]:
     """Check each record with the rules core, then normalise the good ones into the raw tables."""
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    people: list[tuple[int, Person]] = []
     rejects: list[Reject] = []
     for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
         line = int(record.position.split()[-1])
@@ -130,11 +131,21 @@ def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue
                 person = "" if error.person == record.position else error.person
                 rejects.append((str(path), line, person, error.path, error.message))
             continue
-        for name, table_rows in person_rows(record.person).items():
-            rows[name] += [{"file": str(path), "line": line, **row} for row in table_rows]
+        people.append((line, record.person))
+    load_people(con, people, str(path))
+    return rejects
+
+
+def load_people(
+    con: duckdb.DuckDBPyConnection, people: Iterable[tuple[int, Person]], source: str
+) -> None:
+    """Rules `Person`s (already checked), each with a line number, as the three raw tables."""
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    for line, person in people:
+        for name, table_rows in person_rows(person).items():
+            rows[name] += [{"file": source, "line": line, **row} for row in table_rows]
     where = pa.schema([("file", pa.string()), ("line", pa.int64())])
     for name in TABLES:
         con.register("arrow_rows", arrow_table(name, rows[name], where))
-        con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
         con.unregister("arrow_rows")
-    return rejects

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -15,6 +15,9 @@ from iom.ingest.loading import connect, load, quote, register_catalogue
 from iom.rules import Catalogue, Policy
 from iom.screening import engine
 from iom.spreadsheet import FORMULA_START
+
+if TYPE_CHECKING:
+    from iom.screening.compare import Comparison
 
 STEPS = ("load", "check", "assess", "write")
 NESTED = {"windows", "criteria_met", "exclusions", "indicators", "versions"}
@@ -52,13 +55,7 @@ def screen(
 ) -> Screened:
     """Screen everyone in `source` under `policy` on `as_of`; write one row per person to `output`."""
     con = con or connect()
-    register_catalogue(con, catalogue)
-    step("load")
-    prechecked = load(con, source, catalogue)
-    step("check")
-    checks.check(con)
-    if prechecked:
-        con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", prechecked)
+    prepare(con, source, catalogue, step)
     step("assess")
     columns = engine.ENGINES[policy.engine](con, policy, as_of, catalogue)
     step("write")
@@ -67,24 +64,84 @@ def screen(
     else:
         query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line, person_id"
     write(con, query, output)
-    rejected = count(con, "SELECT count(*) FROM rejects")
-    written = None
-    if rejected:
-        written = rejects_file or output.with_name(output.name + ".rejects.csv")
-        columns = ", ".join(csv_safe(column, name) for column, name in REJECT_COLUMNS)
-        con.execute(
-            f"COPY (SELECT {columns} FROM rejects ORDER BY file, line, field, reason) "
-            f"TO {quote(str(written))} (HEADER, DELIMITER ',')"
-        )
+    rejected, written = write_rejects(con, rejects_file or default_rejects(output))
     return Screened(
         people=count(con, "SELECT count(*) FROM decided"),
         rejected_rows=rejected,
-        held_back=count(
-            con, "SELECT count(*) FROM held_back WHERE person_id IN (SELECT id FROM raw_people)"
-        ),
+        held_back=held_back(con),
         rejects_file=written,
         summary=summarise(con, policy),
     )
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    source: Path,
+    catalogue: Catalogue,
+    step: Callable[[str], None] = lambda name: None,
+) -> None:
+    """Load and check `source`: the typed tables hold the good people, `rejects` the rest."""
+    register_catalogue(con, catalogue)
+    step("load")
+    prechecked = load(con, source, catalogue)
+    step("check")
+    checks.check(con)
+    if prechecked:
+        con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", prechecked)
+
+
+def default_rejects(output: Path) -> Path:
+    return output.with_name(output.name + ".rejects.csv")
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, Path | None]:
+    """The rejected rows as CSV at `path`, when there are any: how many, and where."""
+    rejected = count(con, "SELECT count(*) FROM rejects")
+    if not rejected:
+        return 0, None
+    columns = ", ".join(csv_safe(column, name) for column, name in REJECT_COLUMNS)
+    con.execute(
+        f"COPY (SELECT {columns} FROM rejects ORDER BY file, line, field, reason) "
+        f"TO {quote(str(path))} (HEADER, DELIMITER ',')"
+    )
+    return rejected, path
+
+
+def held_back(con: duckdb.DuckDBPyConnection) -> int:
+    return count(
+        con, "SELECT count(*) FROM held_back WHERE person_id IN (SELECT id FROM raw_people)"
+    )
+
+
+@dataclass
+class Compared:
+    comparison: Comparison
+    rejected_rows: int
+    held_back: int
+    rejects_file: Path | None
+
+
+def compare_policies(
+    source: Path,
+    current: Policy,
+    proposed: Policy,
+    as_of: date,
+    output: Path,
+    catalogue: Catalogue,
+    *,
+    rejects_file: Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Compared:
+    """Screen `source` under both policies; write one row per person whose outcome or cohort
+    changes (`iom screen --compare-policy`)."""
+    from iom.screening.compare import COLUMNS, compare
+
+    con = con or connect()
+    prepare(con, source, catalogue)
+    comparison = compare(con, current, proposed, as_of, catalogue)
+    write(con, f"SELECT {', '.join(COLUMNS)} FROM policy_changes ORDER BY line, person_id", output)
+    rejected, written = write_rejects(con, rejects_file or default_rejects(output))
+    return Compared(comparison, rejected, held_back(con), written)
 
 
 def ranked_candidates_sql(
