@@ -146,6 +146,8 @@ def paths(
         "cases:consent-letter": ("get", f"/people/{adult.pk}/consent-letter.pdf"),
         "cases:checks": ("get", "/intelligence/checks/"),
         "cases:check": ("post", f"/intelligence/checks/{member.pk}/{entry.pk}"),
+        "policies:what-if": ("get", "/policies/what-if/"),
+        "policies:activate": ("post", "/policies/activate"),
         "governance:impact": ("get", "/impact/"),
         "governance:impact-csv": ("get", "/impact/groups.csv"),
         "governance:episodes-csv": ("post", "/impact/episodes.csv"),

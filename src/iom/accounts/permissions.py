@@ -228,6 +228,19 @@ ACTIONS = {
             "Record a panel's decision to deselect a member or keep them on.",
         ),
         Action(
+            "run_policy_what_if",
+            "person (bulk)",
+            frozenset({R.COORDINATOR, R.MAIT_ANALYST}),
+            "Screen a scheme's population under its policy and a proposed version: who would "
+            "enter and leave each outcome, the counts by cohort and the disproportionality.",
+        ),
+        Action(
+            "activate_policy",
+            "policy",
+            frozenset({R.COORDINATOR}),
+            "Put a proposed policy version in force, after its what-if has been seen (logged).",
+        ),
+        Action(
             "view_governance",
             "aggregate figures",
             frozenset({R.COORDINATOR, R.GOVERNANCE_ANALYST, R.PANEL_CHAIR}),
@@ -311,6 +324,8 @@ URL_ACTIONS = {
     "cases:exit": "decide_exit",
     "cases:checks": "check_intelligence",
     "cases:check": "check_intelligence",
+    "policies:what-if": "run_policy_what_if",
+    "policies:activate": "activate_policy",
     "governance:impact": "view_governance",
     "governance:impact-csv": "view_governance",
     "governance:episodes-csv": "export_personal_rows",

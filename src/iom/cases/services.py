@@ -23,7 +23,6 @@ from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import to_rules
-from iom.rules import load_policy
 from iom.rules.exits import NEXT_STEPS, NextStep, next_step
 
 M = cm.Membership
@@ -400,7 +399,7 @@ def step_for(membership: M, as_of: date) -> NextStep:
     person = membership.person
     rules_person = to_rules(person)
     moves = {m.kind: m.on for m in person.movements.filter(on__gte=membership.start).order_by("on")}
-    params = load_policy(membership.scheme.policy_id).parameters_on(as_of)
+    params = membership.scheme.policy().parameters_on(as_of)
     return next_step(
         membership.start,
         rules_person.convictions,

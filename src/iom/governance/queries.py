@@ -22,7 +22,7 @@ from iom.people import models as pm
 from iom.people.records import convictions_of, custody_of, to_rules
 from iom.referrals.automatic import is_candidate
 from iom.referrals.models import Referral
-from iom.rules import assess, load_catalogue, load_policy
+from iom.rules import assess, load_catalogue
 from iom.schemes.models import Scheme
 
 FIXED_SHARE_COHORTS = ("fixed", "flex", "free")
@@ -69,7 +69,7 @@ def episodes(chosen: Sequence[Scheme], as_of: date) -> list[Episode]:
 def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
     """The scheme's screened population on `as_of`, each with the furthest stage reached:
     a candidate under the scheme's rules, referred (a referral submitted), selected (joined)."""
-    policy, catalogue = load_policy(scheme.policy_id), load_catalogue()
+    policy, catalogue = scheme.policy(), load_catalogue()
     selected = set(
         cm.Membership.objects.filter(scheme=scheme, start__lte=as_of).values_list(
             "person_id", flat=True
@@ -215,9 +215,7 @@ def composition(chosen: Sequence[Scheme], on: date) -> Composition:
     by_cohort = Counter(current.values_list("cohort", flat=True))
     labels = dict(cm.Cohort.choices)
     adult = sum(by_cohort.get(c, 0) for c in FIXED_SHARE_COHORTS)
-    minimums = [
-        getattr(load_policy(s.policy_id).parameters_on(on), "fixed_min_share", None) for s in chosen
-    ]
+    minimums = [getattr(s.policy().parameters_on(on), "fixed_min_share", None) for s in chosen]
     return Composition(
         {str(labels[c]): by_cohort[c] for c in labels if by_cohort.get(c)},
         round(by_cohort.get("fixed", 0) / adult, 3) if adult else None,

@@ -16,7 +16,6 @@ from iom.cases.models import Cohort, Membership
 from iom.cases.services import step_for
 from iom.panels.models import AgendaItem, Meeting
 from iom.referrals.models import Referral
-from iom.rules import load_policy
 from iom.rules.parameters import DerbyshireParameters
 
 RELEASE_WITHIN = timedelta(days=28)
@@ -82,7 +81,7 @@ def build(meeting: Meeting) -> list[Item]:
         .select_related("person")
         .order_by("person__family_name", "person__given_name")
     )
-    policy = load_policy(meeting.scheme.policy_id)
+    policy = meeting.scheme.policy()
     params = policy.parameters_on(meeting.held_on)
     for member in members:
         items += member_prompts(member, meeting)

@@ -20,7 +20,6 @@ from iom.rules import (
     Person,
     assess,
     load_catalogue,
-    load_policy,
 )
 
 
@@ -71,7 +70,7 @@ def to_rules(person: m.Person) -> Person:
 
 def assessment_now(person: m.Person, scheme: Any, as_of: date | None = None) -> Assessment:
     """What a scheme's rules (its `policy_id`) say about the person today, or on `as_of`."""
-    policy = load_policy(scheme.policy_id)
+    policy = scheme.policy()
     return assess(to_rules(person), policy, as_of or timezone.localdate(), load_catalogue())
 
 

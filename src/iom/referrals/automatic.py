@@ -25,7 +25,7 @@ from iom.people import models as pm
 from iom.people.records import to_rules
 from iom.referrals.models import Referral
 from iom.referrals.services import open_automatic
-from iom.rules import Assessment, assess, load_catalogue, load_policy
+from iom.rules import Assessment, assess, load_catalogue
 from iom.rules.exits import adult_referral, arrived
 from iom.schemes.models import Scheme
 
@@ -46,7 +46,7 @@ def open_due(as_of: date) -> Counter[str]:
 
 def _due(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
     due = []
-    policy = load_policy(scheme.policy_id)
+    policy = scheme.policy()
     catalogue = load_catalogue()
     people = pm.Person.objects.filter(area__in=scheme.areas).prefetch_related(
         "convictions", "custody", "needs", "ogrs_entries"
@@ -118,7 +118,7 @@ def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, s
         .select_related("person", "scheme")
     )
     for member in youth_members:
-        adult_age = load_policy(member.scheme.policy_id).parameters_on(as_of).adult_age
+        adult_age = member.scheme.policy().parameters_on(as_of).adult_age
         moved = member.person.movements.filter(
             kind=pm.Movement.Kind.ADULT_SERVICES, on__lte=as_of
         ).first()

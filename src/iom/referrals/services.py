@@ -19,7 +19,7 @@ from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import assessment_now
 from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
-from iom.rules import Assessment, load_catalogue, load_policy
+from iom.rules import Assessment, load_catalogue
 from iom.schemes.models import Scheme
 
 S = Referral.State
@@ -169,7 +169,7 @@ def _submitted(referral: Referral, user: Any) -> None:
 
 
 def scored_by_matrix(scheme: Scheme) -> bool:
-    return load_policy(scheme.policy_id).engine == "nottinghamshire_matrix"
+    return scheme.policy().engine == "nottinghamshire_matrix"
 
 
 @transaction.atomic

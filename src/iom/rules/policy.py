@@ -72,11 +72,11 @@ class Policy:
         return PARAMETER_SETS[self.engine](**values)
 
 
-class _PlainLoader(yaml.SafeLoader):
+class PlainLoader(yaml.SafeLoader):
     """YAML without implicit timestamps, so dated keys stay strings we parse ourselves."""
 
 
-_PlainLoader.yaml_implicit_resolvers = {
+PlainLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -133,7 +133,7 @@ def _parameter_schema(value_schema: JSON) -> JSON:
 
 def parse_policy(text: str, origin: str) -> Policy:
     try:
-        data = yaml.load(text, Loader=_PlainLoader)
+        data = yaml.load(text, Loader=PlainLoader)
     except yaml.YAMLError as error:
         raise PolicyError(f"{origin}: not valid YAML: {error}") from None
     engine = data.get("engine") if isinstance(data, dict) else None

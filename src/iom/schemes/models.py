@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from iom.accounts.models import AgencyKind, Role
+from iom.rules import Policy, load_policy
+from iom.rules.policy import parse_policy
 
 
 class Scheme(models.Model):
@@ -28,6 +34,42 @@ class Scheme(models.Model):
 
     def covers(self, area: str) -> bool:
         return area in self.areas
+
+    def policy(self) -> Policy:
+        """The policy in force: the latest version a coordinator activated, else the bundled file."""
+        active = self.policy_versions.order_by("-activated_at", "-pk").first()
+        return load_policy(self.policy_id) if active is None else _parsed(active.text)
+
+    def policy_text(self) -> str:
+        """The YAML of the policy in force."""
+        from iom.rules.policy import policies_folder
+
+        active = self.policy_versions.order_by("-activated_at", "-pk").first()
+        if active is not None:
+            return str(active.text)
+        return (policies_folder() / f"{self.policy_id}.yaml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str) -> Policy:
+    return parse_policy(text, "an activated policy version")
+
+
+class PolicyVersion(models.Model):
+    """A version of a scheme's policy, activated by a coordinator after seeing what it changes."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="policy_versions")
+    text = models.TextField(help_text="The policy file, YAML")
+    label = models.CharField(max_length=200, help_text="Id, version and digest")
+    note = models.TextField(help_text="Why the change was made")
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    activated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-activated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class MeetingType(models.Model):

@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.schemes.forms import MeetingTypeForm, SchemeForm
-from iom.schemes.models import MeetingType, Scheme
+from iom.schemes.models import MeetingType, PolicyVersion, Scheme
+from iom.schemes.what_if import proposed_policy
 
 
 @transaction.atomic
@@ -38,3 +39,22 @@ def save_meeting_type(user: Any, form: MeetingTypeForm) -> MeetingType:
 
 def _slug(name: str) -> str:
     return slugify(name)[:50]
+
+
+@transaction.atomic
+def activate_policy(user: Any, scheme: Scheme, text: str, note: str) -> PolicyVersion:
+    """Put a proposed policy version in force for the scheme (its what-if has been seen)."""
+    policy = proposed_policy(text)  # refuses a file that is not a valid policy
+    was = scheme.policy().version_label
+    version = PolicyVersion.objects.create(
+        scheme=scheme, text=text, label=policy.version_label, note=note, activated_by=user
+    )
+    record(
+        user,
+        Operation.ALTERATION,
+        "policy",
+        scheme.pk,
+        f"activated {policy.version_label} for {scheme.name}, replacing {was}"[:300],
+        reason=note,
+    )
+    return version

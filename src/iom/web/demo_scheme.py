@@ -20,7 +20,7 @@ from iom.people.services import record_movement
 from iom.referrals import services as referrals
 from iom.referrals.automatic import open_due
 from iom.referrals.models import Referral
-from iom.rules import assess, load_catalogue, load_policy
+from iom.rules import assess, load_catalogue
 from iom.schemes.models import MeetingType, Scheme
 
 DERBY_AREAS = ["Derby City", "Derbyshire County"]
@@ -89,7 +89,7 @@ def _user(role: str) -> User:
 
 
 def _assessed(scheme: Scheme, people: Any, today: date) -> list[tuple[pm.Person, Any]]:
-    policy, catalogue = load_policy(scheme.policy_id), load_catalogue()
+    policy, catalogue = scheme.policy(), load_catalogue()
     return [(p, assess(to_rules(p), policy, today, catalogue)) for p in people]
 
 

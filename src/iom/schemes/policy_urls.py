@@ -1,0 +1,9 @@
+from django.urls import path
+
+from iom.schemes import views
+
+app_name = "policies"
+urlpatterns = [
+    path("what-if/", views.what_if, name="what-if"),
+    path("activate", views.activate, name="activate"),
+]

@@ -1,0 +1,148 @@
+"""Policy what-ifs: the scheme's current population screened under its policy and a proposed
+version (new dated values, or a whole policy file), with who would enter and leave each outcome,
+the counts by cohort, and the disproportionality of candidates under each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+import yaml
+
+from iom.impact import Row, fairness, impact_parameters
+from iom.impact.fairness import StagedPerson, ethnic_group
+from iom.ingest import checks
+from iom.ingest.loading import connect, load_people, register_catalogue
+from iom.people import models as pm
+from iom.people.records import to_rules
+from iom.rules import Policy, load_catalogue
+from iom.rules.parameters import PARAMETER_SETS
+from iom.rules.policy import PlainLoader, parse_policy
+from iom.schemes.models import Scheme
+from iom.screening.compare import Comparison, compare
+
+# Outcomes that make someone a candidate, as `iom.referrals.automatic.is_candidate` reads them.
+CANDIDATE_OUTCOMES = {"eligible", "consider", "refer"}
+
+
+def adjustable(policy: Policy, on: date) -> dict[str, tuple[str, float]]:
+    """The policy's single-number parameters (thresholds, ages): name -> (label, value on `on`)."""
+    values = policy.parameters_on(on)
+    return {
+        f.name: (policy.parameters[f.name].label, getattr(values, f.name))
+        for f in fields(PARAMETER_SETS[policy.engine])
+        if isinstance(getattr(values, f.name), int | float)
+        and not isinstance(getattr(values, f.name), bool)
+    }
+
+
+def with_new_values(text: str, changes: Mapping[str, float], in_force_from: date) -> str:
+    """The policy file with each change added as a new dated value (old values are kept)."""
+    data = yaml.load(text, Loader=PlainLoader)
+    for name, value in changes.items():
+        data["parameters"][name]["values"][in_force_from.isoformat()] = _number(value)
+    data["version"] = f"{data['version']}+{in_force_from.isoformat()}"
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def proposed_policy(text: str) -> Policy:
+    return parse_policy(text, "the proposed policy")
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    name: str
+    label: str
+    now: Any
+    proposed: Any
+
+
+@dataclass
+class WhatIf:
+    scheme: Scheme
+    current: Policy
+    proposed: Policy
+    as_of: date
+    comparison: Comparison
+    people: dict[str, pm.Person]  # local id -> person, for those who change
+    changed_parameters: list[ParameterChange]
+    fairness_now: list[Row]
+    fairness_proposed: list[Row]
+
+
+def differences(current: Policy, proposed: Policy, on: date) -> list[ParameterChange]:
+    before, after = current.parameters_on(on), proposed.parameters_on(on)
+    return [
+        ParameterChange(
+            f.name,
+            proposed.parameters[f.name].label,
+            getattr(before, f.name, None),
+            getattr(after, f.name),
+        )
+        for f in fields(after)
+        if getattr(before, f.name, None) != getattr(after, f.name)
+    ]
+
+
+def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
+    """Screen the scheme's population (people in its areas) under both policies on `as_of`."""
+    current, catalogue = scheme.policy(), load_catalogue()
+    people = list(
+        pm.Person.objects.filter(area__in=scheme.areas)
+        .prefetch_related("convictions", "custody", "needs", "ogrs_entries")
+        .order_by("pk")
+    )
+    if scheme.youth:
+        people = [p for p in people if p.is_youth(as_of)]
+    con = connect()
+    register_catalogue(con, catalogue)
+    load_people(con, ((n, to_rules(p)) for n, p in enumerate(people, start=1)), "records")
+    checks.check(con)
+    comparison = compare(con, current, proposed, as_of, catalogue)
+    by_id = {p.local_id: p for p in people}
+    after = {c.person_id: c.outcome_after for c in comparison.changes}
+    before = {c.person_id: c.outcome_before for c in comparison.changes}
+    candidates_now = _candidates(con, "before_policy")
+    candidates_proposed = _candidates(con, "after_policy")
+    parameters = impact_parameters(as_of)
+    return WhatIf(
+        scheme,
+        current,
+        proposed,
+        as_of,
+        comparison,
+        {pid: by_id[pid] for pid in after | before if pid in by_id},
+        differences(current, proposed, as_of),
+        _candidate_stage(fairness(_staged(people, candidates_now), as_of, parameters)),
+        _candidate_stage(fairness(_staged(people, candidates_proposed), as_of, parameters)),
+    )
+
+
+def _candidates(con: Any, table: str) -> set[str]:
+    wanted = ", ".join(f"'{o}'" for o in sorted(CANDIDATE_OUTCOMES))
+    query = f"SELECT person_id FROM {table} WHERE outcome IN ({wanted})"
+    return {row[0] for row in con.execute(query).fetchall()}
+
+
+def _staged(people: list[pm.Person], candidates: set[str]) -> list[StagedPerson]:
+    return [
+        StagedPerson(
+            p.local_id,
+            ethnic_group(p.ethnicity),
+            p.sex or "U",
+            p.date_of_birth,
+            "candidate" if p.local_id in candidates else "screened",
+        )
+        for p in people
+    ]
+
+
+def _candidate_stage(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.stage == "candidate"]

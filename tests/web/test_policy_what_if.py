@@ -1,0 +1,110 @@
+"""Policy what-ifs in the app: who a change would bring in, and activation only after seeing it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from iom.accounts.models import Role
+from iom.audit.models import AuditEvent
+from iom.people import models as m
+from iom.people.records import assessment_now
+from iom.schemes.models import PolicyVersion, Scheme
+from iom.web.demo_scheme import make_schemes
+
+pytestmark = pytest.mark.django_db
+
+
+def scheme_with_a_borderline_person() -> Scheme:
+    """CSS 1,092 + 127 = 1,219, no OGRS, no Table 1 offence: not eligible at the strategy's 1,500,
+    a Flex candidate to consider at 1,200."""
+    scheme = make_schemes()["derbyshire"]
+    today = timezone.localdate()
+    person = m.Person.objects.create(
+        local_id="CSS1",
+        given_name="Casey",
+        family_name="Borderline",
+        date_of_birth=today.replace(year=today.year - 30),
+        area="Derby City",
+    )
+    for cid, code, ago in (("C1", "00404", 300), ("C2", "00806", 30)):
+        m.Conviction.objects.create(
+            person=person,
+            conviction_id=cid,
+            offence_code=code,
+            conviction_date=today - timedelta(days=ago),
+        )
+    return scheme
+
+
+def propose(client: Client, **fields: object) -> str:
+    data = {"in_force_from": timezone.localdate().isoformat(), **fields}
+    return client.post("/policies/what-if/?scheme=derbyshire", data).content.decode()
+
+
+def test_a_lower_css_threshold_shows_who_would_come_in(
+    signed_in: Callable[[str], Client],
+) -> None:
+    scheme_with_a_borderline_person()
+    page = propose(signed_in(Role.MAIT_ANALYST), p_css_indicator_threshold="1200")
+    assert "1 would change outcome or cohort" in page
+    assert "Would become consider" in page
+    assert "Casey Borderline" in page
+    assert "not eligible to consider (Flex)" in page
+    assert "1500" in page
+    assert "1200" in page
+    event = AuditEvent.objects.filter(record_type="policy what-if").latest("id")
+    assert event.operation == "consultation"
+    assert "Put derbyshire-2021" not in page  # the analyst may not put it in force
+
+
+def test_activation_needs_the_what_if_first_then_changes_the_rules(
+    signed_in: Callable[[str], Client],
+) -> None:
+    scheme = scheme_with_a_borderline_person()
+    client = signed_in(Role.COORDINATOR)
+    refused = client.post(
+        "/policies/activate", {"digest": "x" * 64, "note": "Lower CSS bar"}, follow=True
+    )
+    assert "Run the what-if for this version" in refused.content.decode()
+    assert not PolicyVersion.objects.exists()
+
+    page = propose(client, p_css_indicator_threshold="1200")
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    note = "Agreed at the SIG to widen Flex to serious violence"
+    done = client.post("/policies/activate", {"digest": digest, "note": note}, follow=True)
+    assert "is now in force for Derbyshire County and Derby City IOM" in done.content.decode()
+    version = PolicyVersion.objects.get()
+    assert version.note == note
+    scheme.refresh_from_db()
+    person = m.Person.objects.get(local_id="CSS1")
+    assert assessment_now(person, scheme).outcome == "consider"
+    event = AuditEvent.objects.filter(record_type="policy").latest("id")
+    assert event.reason == note
+    assert version.label in event.description
+    assert client.post("/policies/activate", {"digest": digest, "note": note}).status_code == 302
+    assert PolicyVersion.objects.count() == 1  # the same proposal cannot be activated twice
+
+
+def test_a_whole_policy_file_is_checked(signed_in: Callable[[str], Client]) -> None:
+    scheme_with_a_borderline_person()
+    client = signed_in(Role.COORDINATOR)
+    bad = io.BytesIO(b"id: derbyshire-2021\nversion: '3'\n")
+    bad.name = "policy.yaml"
+    page = client.post(
+        "/policies/what-if/?scheme=derbyshire",
+        {"in_force_from": timezone.localdate().isoformat(), "policy_file": bad},
+    ).content.decode()
+    assert "missing value" in page
+    assert "would change" not in page
+
+
+def test_nothing_to_compare_is_said(signed_in: Callable[[str], Client]) -> None:
+    scheme_with_a_borderline_person()
+    page = propose(signed_in(Role.COORDINATOR))
+    assert "Give at least one new value, or a policy file" in page
