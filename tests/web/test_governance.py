@@ -217,3 +217,24 @@ def test_the_governance_analyst_sees_no_name_anywhere(
         found = [n for n in names | ids if n in body]
         assert found == [], f"{path} shows {found[:3]}"
     assert {"/impact/", "/reports/sig/"} <= seen
+
+
+def test_pathway_outcomes_over_time_and_the_flow(signed_in: Callable[[str], Client]) -> None:
+    # Ten members join on 1 January 2026, all in temporary housing on 5 January; six are settled
+    # by 1 March. At the end of March and of June: 6 of 10 settled (60%); before they joined,
+    # nobody is counted. Ten joined in the January quarter.
+    from iom.accounts.models import User
+    from iom.cases import services as cases
+
+    members(10)
+    worker = User.objects.create_user("worker", role=Role.COORDINATOR)
+    for n, member in enumerate(Membership.objects.order_by("pk")):
+        cases.record_pathway(worker, member, "accommodation", "temporary", date(2026, 1, 5), "")
+        if n < 6:
+            cases.record_pathway(worker, member, "accommodation", "settled", date(2026, 3, 1), "")
+    page = text(signed_in(Role.GOVERNANCE_ANALYST).get(f"/impact/?as_of={AS_OF}"))
+    row = page.split('scope="row">Accommodation</th>')[1].split("</tr>")[0]
+    assert row.count("none recorded") == 2
+    assert row.count("6 of 10 (60%)") == 2
+    quarter = page.split("Jan to Mar 2026</th>")[1].split("</tr>")[0]
+    assert ">10<" in quarter

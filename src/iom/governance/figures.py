@@ -143,17 +143,31 @@ def statement(row: Row, reference: str) -> str:
     )
 
 
+def cohort_flow(chosen: Sequence[Scheme], end: date, quarters: int = 8) -> dict[str, Any]:
+    """Joining and leaving by quarter up to `end`, with its chart, and each scheme's make-up."""
+    flow = queries.flow(chosen, end, quarters)
+    return {
+        "quarters": flow,
+        "flow_chart": charts.flow(flow),
+        "composition": [(s, queries.composition([s], end)) for s in chosen],
+    }
+
+
+def trends(chosen: Sequence[Scheme], end: date) -> list[queries.PathwayTrend]:
+    """Pathway outcomes at the end of each of the last four quarters, the last one at `end`."""
+    ends = [q_end for _, q_end in queries.quarters_to(end, 4)]
+    return queries.pathway_trends(chosen, [*ends[:-1], end])
+
+
 def sig_report(start: date, end: date) -> dict[str, Any]:
     """The Strategic Implementation Group's quarterly report for `[start, end]`, as of `end`."""
     chosen = queries.schemes()
-    quarters = queries.flow(chosen, end)
     return {
         "start": start,
         "end": end,
         "schemes": chosen,
-        "composition": {s.slug: queries.composition([s], end) for s in chosen},
-        "quarters": quarters,
-        "flow_chart": charts.flow(quarters),
+        **cohort_flow(chosen, end),
+        "trends": trends(chosen, end),
         "joined": sum(1 for m in queries.memberships(chosen) if start <= m.start <= end),
         "left": sum(
             1 for m in queries.memberships(chosen) if m.end_on and start <= m.end_on <= end

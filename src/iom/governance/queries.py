@@ -26,6 +26,8 @@ from iom.rules import assess, load_catalogue
 from iom.schemes.models import Scheme
 
 FIXED_SHARE_COHORTS = ("fixed", "flex", "free")
+# Settled housing, education, training or work, and treatment: the outcomes the report follows.
+TREND_PATHWAYS = ("accommodation", "ete", "drugs", "alcohol")
 
 
 def schemes(slug: str | None = None) -> list[Scheme]:
@@ -146,6 +148,44 @@ def pathway_outcomes(chosen: Sequence[Scheme], as_of: date) -> list[PathwayOutco
             )
         )
     return outcomes
+
+
+@dataclass(frozen=True)
+class PathwayTrend:
+    """A pathway's share of members in a good place at each date (of those with a record then)."""
+
+    label: str
+    points: list[tuple[date, int, int]]  # (date, in a good place, members with a record)
+
+
+def pathway_trends(
+    chosen: Sequence[Scheme], dates: Sequence[date], codes: Sequence[str] = TREND_PATHWAYS
+) -> list[PathwayTrend]:
+    """For members on the scheme at each date, the latest status recorded by then."""
+    spans = {
+        pk: (start, end)
+        for pk, start, end in cm.Membership.objects.filter(scheme__in=chosen).values_list(
+            "pk", "start", "end_on"
+        )
+    }
+    records = list(
+        cm.PathwayStatus.objects.filter(membership_id__in=spans, pathway__in=codes)
+        .order_by("on", "pk")
+        .values_list("membership_id", "pathway", "status", "on")
+    )
+    trends = []
+    for code in codes:
+        pathway, points = PATHWAYS[code], []
+        for day in dates:
+            latest: dict[int, str] = {}
+            for member, path, status, on in records:
+                start, end = spans[member]
+                if path == code and on <= day and start <= day and (end is None or end > day):
+                    latest[member] = status
+            good = sum(status in pathway.positive for status in latest.values())
+            points.append((day, good, len(latest)))
+        trends.append(PathwayTrend(pathway.label, points))
+    return trends
 
 
 def enforcement(chosen: Sequence[Scheme], start: date, end: date) -> list[tuple[str, int]]:

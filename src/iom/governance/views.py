@@ -57,6 +57,8 @@ def impact(request: HttpRequest) -> HttpResponse:
         "schemes": found,
         "caveat": figures.CONVICTION_LAG,
         "outcomes": queries.pathway_outcomes(chosen, as_of),
+        "trends": figures.trends(chosen, as_of),
+        **figures.cohort_flow(chosen, as_of, quarters=4),
         "enforcement": queries.enforcement(chosen, date(as_of.year - 1, as_of.month, 1), as_of),
         "reason_form": ReasonForm(),
         "query": request.GET.urlencode(),
