@@ -86,7 +86,12 @@ def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         previous = (
-            AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+            # Always the primary, even inside a block that reads reports from a replica.
+            AuditEvent.objects.using("default")
+            .order_by("-id")
+            .values_list("hash", flat=True)
+            .first()
+            or GENESIS
         )
         agency = getattr(user, "agency", None)
         now = timezone.now()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from iom.accounts.access import FORM, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.database_routing import on_reports_database
 from iom.governance import exports, figures, queries
 from iom.governance.forms import FiguresFilter, PeriodForm, ReasonForm
 from iom.governance.report import sig_pdf
@@ -47,6 +48,7 @@ def _csv(text: str, name: str) -> HttpResponse:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def impact(request: HttpRequest) -> HttpResponse:
     form, chosen, as_of = _filters(request)
     found = figures.impact(chosen, as_of)
@@ -67,6 +69,7 @@ def impact(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def impact_csv(request: HttpRequest) -> HttpResponse:
     _, chosen, as_of = _filters(request)
     _consulted(request, "downloaded the impact table", as_of)
@@ -74,6 +77,7 @@ def impact_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("export_personal_rows", FORM)
+@on_reports_database
 def episodes_csv(request: HttpRequest) -> HttpResponse:
     _, chosen, as_of = _filters(request)
     form = ReasonForm(request.POST or None)
@@ -93,6 +97,7 @@ def episodes_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def fairness(request: HttpRequest) -> HttpResponse:
     form, chosen, as_of = _filters(request)
     found = figures.fairness_by_scheme(chosen, as_of)
@@ -102,6 +107,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def fairness_csv(request: HttpRequest) -> HttpResponse:
     _, chosen, as_of = _filters(request)
     _consulted(request, "downloaded the disproportionality table", as_of)
@@ -120,6 +126,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any] | None]:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def sig(request: HttpRequest) -> HttpResponse:
     form, report = _period(request)
     if report is not None:
@@ -128,6 +135,7 @@ def sig(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("view_governance")
+@on_reports_database
 def sig_pdf_view(request: HttpRequest) -> HttpResponse:
     form, report = _period(request)
     if report is None:
