@@ -131,7 +131,7 @@ def timeline(person: m.Person) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for c in person.convictions.all():
         offence = catalogue.offences.get(c.offence_code)
-        title = offence.description if offence else c.offence_code
+        title = offence.plain if offence else c.offence_code
         flags = [
             w
             for w, on in (

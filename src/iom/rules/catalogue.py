@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +41,12 @@ class Offence:
     @property
     def description(self) -> str:
         return self.texts["description"]
+
+    @property
+    def plain(self) -> str:
+        """The description as people read it: no coding guidance in brackets, no closing stop."""
+        text = re.sub(r"\s*\[[^\]]*\]", "", self.description).strip().rstrip(".").strip()
+        return text or self.code
 
     def number(self, column: str) -> float | None:
         """A numeric column; None where the catalogue leaves it empty."""

@@ -7,7 +7,7 @@ from datetime import date
 
 from iom.rules.catalogue import Catalogue
 from iom.rules.css import CssScore, css_score
-from iom.rules.dates import is_under, nth_birthday
+from iom.rules.dates import is_under, nth_birthday, spoken
 from iom.rules.model import JSON, Assessment, Conviction, Person, Reason
 from iom.rules.parameters import DerbyshireParameters
 from iom.rules.policy import Policy
@@ -244,7 +244,7 @@ def exclusions(f: Facts) -> list[Reason]:
             Reason(
                 "YOUTH",
                 f"Under {p.adult_age}: young people are watched, and considered for the adult scheme "
-                f"on turning {p.adult_age} on {adult_on.isoformat()}.",
+                f"on turning {p.adult_age} on {spoken(adult_on)}.",
                 {
                     "date_of_birth": person.date_of_birth.isoformat(),
                     "turns_18_on": adult_on.isoformat(),
@@ -382,27 +382,30 @@ def assess_cohorts(person: Person, policy: Policy, as_of: date, catalogue: Catal
 
 def windows_reason(f: Facts) -> Reason:
     parts = [
-        f"recent offending from {f.w12.start.isoformat()} ({_at_liberty(f.w12)})",
-        f"six-month check from {f.w6.start.isoformat()} ({_at_liberty(f.w6)})",
-        f"CSS from {f.css.window.start.isoformat()}",
+        f"recent offending from {spoken(f.w12.start)} ({_at_liberty(f.w12)})",
+        f"six-month check from {spoken(f.w6.start)} ({_at_liberty(f.w6)})",
+        f"CSS from {spoken(f.css.window.start)}",
     ]
     evidence = {"w12": f.w12.evidence(), "w6": f.w6.evidence(), "css": f.css.window.evidence()}
     return Reason(
-        "WINDOWS", f"Windows ending {f.as_of.isoformat()}: " + "; ".join(parts) + ".", evidence
+        "WINDOWS", f"Windows ending {spoken(f.as_of)}: " + "; ".join(parts) + ".", evidence
     )
 
 
 def css_reason(f: Facts) -> Reason:
     p = f.params
+    weighted = len(f.css.weighted)
     text = (
-        f"Crime Severity Score {f.css.reported:.2f} from {len(f.css.weighted)} weighted conviction(s) "
-        f"since {f.css.window.start.isoformat()}"
+        f"Crime Severity Score {f.css.reported:.2f} from {weighted} weighted "
+        f"{'conviction' if weighted == 1 else 'convictions'} since {spoken(f.css.window.start)}"
     )
     if f.css.window.added_days:
         text += f" (window extended by {f.css.window.added_days} days for custody)"
     if f.css.unweighted:
+        n = len(f.css.unweighted)
         text += (
-            f"; {len(f.css.unweighted)} conviction(s) have no CSS weight in the catalogue and add 0"
+            f"; {n} {'conviction has' if n == 1 else 'convictions have'} no CSS weight in the "
+            f"catalogue and {'adds' if n == 1 else 'add'} 0"
         )
     text += f"; the indicator is {_num(p.css_indicator_threshold)}+ and never decides on its own."
     return Reason("CSS_SCORE", text, f.css.evidence(f.catalogue, p.css_weight_column))

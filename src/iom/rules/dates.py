@@ -62,6 +62,11 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def spoken(day: date) -> str:
+    """A date as people read it in a reason: 30 June 2024 (evidence keeps YYYY-MM-DD)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def days(n: int) -> timedelta:
     return timedelta(days=n)
 

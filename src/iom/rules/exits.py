@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from iom.rules.dates import Duration, days, nth_birthday
+from iom.rules.dates import Duration, days, nth_birthday, spoken
 from iom.rules.model import Conviction, CustodyPeriod, Reason
 from iom.rules.parameters import DerbyshireParameters, NottinghamshireParameters
 from iom.rules.windows import days_held, merged_custody
@@ -82,9 +82,11 @@ def exit_schedule(
     last = max(known, key=lambda c: (offence_day(c), c.id), default=None)
     counting_from = joined_on
     basis = f"joined on {joined_on.isoformat()}"
+    said = f"joining on {spoken(joined_on)}"
     if last is not None and offence_day(last) > joined_on:
         counting_from = offence_day(last)
         basis = f"last offence {last.id} on {counting_from.isoformat()}"
+        said = f"the last offence ({last.id}) on {spoken(counting_from)}"
     custody = list(custody)
     notice_on = liberty_after(counting_from, notice_after, custody, as_of)
     review_on = liberty_after(counting_from, review_after, custody, as_of)
@@ -98,8 +100,8 @@ def exit_schedule(
     reasons = [
         Reason(
             "EXIT_SCHEDULE",
-            f"Counting from {basis}: tell the member deselection is being considered on "
-            f"{notice_on.isoformat()}; review for deselection on {review_on.isoformat()} if there is "
+            f"Counting from {said}: tell the member deselection is being considered on "
+            f"{spoken(notice_on)}; review for deselection on {spoken(review_on)} if there is "
             "no new offence. Deselection is a panel decision and needs police intelligence not to "
             "support staying on.",
             evidence,
@@ -139,7 +141,7 @@ def custody_review(
     propose = expected > limit
     days_left = (expected - today).days
     text = (
-        f"Expected release {expected.isoformat()} ({days_left} days from {today.isoformat()}): "
+        f"Expected release {spoken(expected)} ({days_left} days from {spoken(today)}): "
         f"{served_days} days of a {sentence.sentence_days}-day term less {remand_days} days on remand. "
     )
     text += (
@@ -212,7 +214,7 @@ def adult_referral(
             [
                 Reason(
                     "ADULT_REFERRAL_DUE",
-                    f"Refer for adult consideration: {why} on {due_on.isoformat()}.",
+                    f"Refer for adult consideration: {why} on {spoken(due_on)}.",
                     evidence,
                 )
             ],
@@ -223,7 +225,7 @@ def adult_referral(
         [
             Reason(
                 "ADULT_REFERRAL_LATER",
-                f"Refer for adult consideration on {due_on.isoformat()}.",
+                f"Refer for adult consideration on {spoken(due_on)}.",
                 evidence,
             )
         ],
@@ -327,6 +329,6 @@ def _custody_step(
             code, as_of if review.propose_deselection else review.expected_release, review.reasons
         )
     latest = max(held, key=lambda p: p.start)
-    text = f"In custody ({latest.kind}) since {latest.start.isoformat()}: stays on the scheme."
+    text = f"In custody ({latest.kind}) since {spoken(latest.start)}: stays on the scheme."
     evidence = {"kind": latest.kind, "since": latest.start.isoformat()}
     return NextStep("in_custody", latest.end, [Reason("IN_CUSTODY", text, evidence)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from iom.rules.catalogue import Catalogue
-from iom.rules.dates import nth_birthday
+from iom.rules.dates import nth_birthday, spoken
 from iom.rules.model import JSON, Assessment, Conviction, Person, Reason
 from iom.rules.parameters import NottinghamshireParameters
 from iom.rules.policy import Policy
@@ -34,7 +34,7 @@ def assess_matrix(person: Person, policy: Policy, as_of: date, catalogue: Catalo
 
     scored = [(c, *conviction_points(c, catalogue, params)) for c in counted]
     score = sum(points for _, points, _ in scored)
-    reasons = [_score_reason(scored, score, start, as_of, params)]
+    reasons = [_score_reason(scored, score, start, as_of, params, catalogue)]
     reasons += _referral_reasons(person, score, params)
     reasons += _age_reasons(person, as_of, params)
     return Assessment(
@@ -56,11 +56,17 @@ def _score_reason(
     start: date,
     as_of: date,
     params: NottinghamshireParameters,
+    catalogue: Catalogue,
 ) -> Reason:
     span = (
         "every conviction up to " + as_of.isoformat()
         if params.lookback is None
         else (f"convictions from {start.isoformat()} to {as_of.isoformat()}")
+    )
+    said = (
+        f"every conviction up to {spoken(as_of)}"
+        if params.lookback is None
+        else f"convictions from {spoken(start)} to {spoken(as_of)}"
     )
     scoring = [(c, p, basis) for c, p, basis in scored if p]
     evidence: JSON = {
@@ -78,9 +84,14 @@ def _score_reason(
         ],
     }
     listed = (
-        "; ".join(f"{c.id} ({c.offence_code}) {p}" for c, p, _ in scoring) or "none scores points"
+        "; ".join(
+            f"{catalogue[c.offence_code].plain} on {spoken(c.conviction_date)} ({c.id}): "
+            f"{p} {'point' if p == 1 else 'points'}"
+            for c, p, _ in scoring
+        )
+        or "none scores points"
     )
-    return Reason("MATRIX_SCORE", f"Matrix score {score} from {span}: {listed}.", evidence)
+    return Reason("MATRIX_SCORE", f"Matrix score {score} from {said}: {listed}.", evidence)
 
 
 def _referral_reasons(
@@ -121,7 +132,7 @@ def _age_reasons(person: Person, as_of: date, params: NottinghamshireParameters)
         return [
             Reason(
                 "YOUNG_PERSON",
-                f"Under {params.adult_age}; turns {params.adult_age} on {adult_on.isoformat()}, "
+                f"Under {params.adult_age}; turns {params.adult_age} on {spoken(adult_on)}, "
                 "when the case is referred for adult consideration.",
                 {
                     "date_of_birth": person.date_of_birth.isoformat(),
