@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
-from iom.rules import InvalidRecord, check_person, load_catalogue, person_from_json
+from iom.rules import InvalidRecord, Person, check_person, load_catalogue, person_from_json
 from tests.helpers import conviction, record
+from tests.strategies import cases
 
 
 def problems(data: Any) -> list[str]:
@@ -103,3 +106,18 @@ def test_person_from_json_raises_with_every_error() -> None:
     with pytest.raises(InvalidRecord) as raised:
         person_from_json(record(date_of_birth="x", sex="Q"), load_catalogue())
     assert len(raised.value.errors) == 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases())
+def test_typed_rows_make_the_same_person_as_the_record_path(case: tuple[date, Person]) -> None:
+    """The import's fast path (typed rows straight to a Person) equals rows -> record -> Person."""
+    from iom.ingest.tables import person_from_rows, person_record, person_rows
+    from iom.rules.records import build_person
+
+    _, someone = case
+    rows = person_rows(someone)
+    fast = person_from_rows(rows["people"][0], rows["convictions"], rows["custody"])
+    assert fast == build_person(
+        person_record(rows["people"][0], rows["convictions"], rows["custody"])
+    )

@@ -20,9 +20,8 @@ from iom.ingest import checks
 from iom.ingest.json_records import UnreadableFile, read_json_records
 from iom.ingest.loading import InputError, connect, load, register_catalogue
 from iom.ingest.people import check_records
-from iom.ingest.tables import person_record
+from iom.ingest.tables import person_from_rows
 from iom.rules import Catalogue, Person
-from iom.rules.records import build_person
 
 
 @dataclass(frozen=True)
@@ -118,9 +117,7 @@ def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list
         ):
             children[name][row.pop("person_id")].append(row)
     found = [
-        build_person(
-            person_record(row, children["convictions"][row["id"]], children["custody"][row["id"]])
-        )
+        person_from_rows(row, children["convictions"][row["id"]], children["custody"][row["id"]])
         for row in _rows(
             con, f"SELECT {_typed(people)} FROM raw_people WHERE id {good} ORDER BY line"
         )

@@ -26,7 +26,7 @@ from iom.people import models as m
 from iom.people.records import feed_digest, store_many
 from iom.rules import Person, load_catalogue
 
-BATCH = 500
+BATCH = 2000
 NOT_PERMITTED = (
     "not permitted: your role may not load or change this person's record; ask an IOM coordinator"
 )

@@ -59,9 +59,7 @@ def prefill(person: pm.Person, assessment: Assessment) -> dict[str, Any]:
 
     def described(c: pm.Conviction) -> str:
         offence = catalogue.offences.get(c.offence_code)
-        return (
-            f"{offence.plain if offence else c.offence_code} ({c.conviction_date:%-d %B %Y})"
-        )
+        return f"{offence.plain if offence else c.offence_code} ({c.conviction_date:%-d %B %Y})"
 
     named = _convictions_named_by_met_criteria(assessment)
     return {
