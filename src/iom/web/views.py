@@ -12,21 +12,30 @@ from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.notifications.services import unread
 from iom.panels.models import Action
+from iom.web import start
 
 
 @staff_view("view_home")
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    today = timezone.localdate()
     actions = list(
         Action.objects.filter(owner=user, status=Action.Status.OPEN).order_by("due_on")[:10]
     )
     notifications = unread(user)
-    if notifications or actions:  # they name people
-        shown = f"notifications {[n.pk for n in notifications]}; actions {[a.pk for a in actions]}"
+    found = start.sections(user, today)
+    shown = start.people_shown(found)
+    if notifications or actions or shown:  # they name people
         record(
-            user, Operation.CONSULTATION, "start page", "", "own notices and actions", details=shown
+            user,
+            Operation.CONSULTATION,
+            "start page",
+            "",
+            "own notices, actions and work",
+            details=f"notifications {[n.pk for n in notifications]}; actions "
+            f"{[a.pk for a in actions]}; people {shown}"[:2000],
         )
-    context = {"notifications": notifications, "actions": actions, "today": timezone.localdate()}
+    context = {"notifications": notifications, "actions": actions, "today": today, **found}
     return render(request, "home.html", context)
 
 
