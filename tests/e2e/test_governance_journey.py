@@ -33,7 +33,7 @@ def test_impact_fairness_and_the_sig_report(live_server: Any, browser: Any) -> N
     base = live_server.url
 
     page = sign_in(browser, base, coordinator)
-    page.get_by_role("link", name="Impact", exact=True).click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Impact").click()
     page.get_by_label("Scheme").select_option(label="Derbyshire County and Derby City IOM")
     page.get_by_role("button", name="Show").click()
     page.wait_for_selector("text=Offending before and after joining")
