@@ -75,6 +75,12 @@ def paths(
             membership=member, kind="offender_manager", worker=user, start=date(2026, 1, 6)
         )
     c = f"/cohort/{member.pk}"
+    # An account in the test users' own agency, for the account pages.
+    police = User.objects.filter(username__startswith="user-").first()
+    staff_member = User.objects.get_or_create(
+        username="account-to-manage",
+        defaults={"role": "pcso", "agency": police.agency if police else None},
+    )[0]
     ended = Membership.objects.create(
         person=adult,
         scheme=scheme,
@@ -94,6 +100,21 @@ def paths(
         )
     return {
         "home": ("get", "/"),
+        "accounts:password": ("get", "/accounts/password"),
+        "accounts:users": ("get", "/accounts/users/"),
+        "accounts:user-new": ("get", "/accounts/users/new"),
+        "accounts:user": ("get", f"/accounts/users/{staff_member.pk}/"),
+        "accounts:user-disable": ("post", f"/accounts/users/{staff_member.pk}/disable"),
+        "accounts:user-enable": ("post", f"/accounts/users/{staff_member.pk}/enable"),
+        "accounts:user-reset-authenticator": (
+            "post",
+            f"/accounts/users/{staff_member.pk}/reset-authenticator",
+        ),
+        "accounts:user-temporary-password": (
+            "post",
+            f"/accounts/users/{staff_member.pk}/temporary-password",
+        ),
+        "accounts:agencies": ("get", "/accounts/agencies/"),
         "people:search": ("get", "/people/?q=Adult"),
         "people:detail": ("get", f"/people/{adult.pk}/"),
         "people:movement": ("post", f"/people/{adult.pk}/movements"),

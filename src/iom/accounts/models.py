@@ -49,6 +49,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text="Made by `iom demo`; refused outside development"
     )
+    must_change_password = models.BooleanField(
+        default=False, help_text="Asked for a new password at the next sign-in"
+    )
 
     def sign_out_everywhere(self) -> None:
         self.sessions_valid_from = timezone.now()

@@ -255,6 +255,26 @@ ACTIONS = {
             "disclosure.",
         ),
         Action(
+            "administer_users",
+            "user",
+            frozenset({R.SYSTEM_ADMIN, R.COORDINATOR}),
+            "Add users, change their role, disable leavers (their sessions end), reset an "
+            "authenticator, set a temporary password. Coordinators: their own agency's staff, and "
+            "never a system administrator.",
+        ),
+        Action(
+            "administer_agencies",
+            "agency",
+            frozenset({R.SYSTEM_ADMIN}),
+            "Add the partnership's agencies.",
+        ),
+        Action(
+            "change_own_password",
+            "own account",
+            frozenset(Role.values),
+            "Change one's own password (asked for at sign-in after a temporary one).",
+        ),
+        Action(
             "sign_out_everywhere",
             "own sessions",
             frozenset(Role.values),
@@ -272,6 +292,15 @@ URL_ACTIONS = {
     "accounts:sign-out": PUBLIC,
     "accounts:sign-out-everywhere": "sign_out_everywhere",
     "home": "view_home",
+    "accounts:password": "change_own_password",
+    "accounts:users": "administer_users",
+    "accounts:user-new": "administer_users",
+    "accounts:user": "administer_users",
+    "accounts:user-disable": "administer_users",
+    "accounts:user-enable": "administer_users",
+    "accounts:user-reset-authenticator": "administer_users",
+    "accounts:user-temporary-password": "administer_users",
+    "accounts:agencies": "administer_agencies",
     "people:search": "search_people",
     "people:detail": "view_person",
     "people:movement": "record_movement",

@@ -64,7 +64,16 @@ def allocated_or_coordinates(user: Any, membership: Any) -> bool:
     return any(a.worker_id == user.pk and a.end in still for a in membership.allocations.all())
 
 
+@rules.predicate
+def administers(user: Any, account: Any) -> bool:
+    """A system administrator, anyone; a coordinator, the staff of their own agency."""
+    if account is None or user.role == Role.SYSTEM_ADMIN:
+        return True
+    return bool(account.agency_id == user.agency_id and account.role != Role.SYSTEM_ADMIN)
+
+
 OBJECT_RULES = {
+    "administer_users": administers,
     "view_person": may_see_this_person,
     "view_referrals": may_see_this_referral,
     "make_referral": may_see_this_referral,

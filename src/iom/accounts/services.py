@@ -1,0 +1,143 @@
+"""Administering staff accounts and agencies: each change in the access log, in its transaction.
+
+A system administrator manages everyone; a coordinator manages the staff of their own agency
+and may not make anyone a system administrator. A new account gets a temporary password to be
+changed at first sign-in, and enrols an authenticator then.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from iom.accounts.models import Agency, Role, User
+from iom.audit.models import Operation
+from iom.audit.service import record
+from iom.errors import NotAllowed
+
+USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "agency")
+
+
+def temporary_password() -> str:
+    """Four groups of readable characters, given once to the new user by their administrator."""
+    return "-".join(secrets.token_hex(3) for _ in range(4))
+
+
+def _check_scope(admin: Any, agency: Agency | None, role: str) -> None:
+    if admin.role == Role.SYSTEM_ADMIN:
+        return
+    if role == Role.SYSTEM_ADMIN:
+        raise NotAllowed("Only a system administrator can make someone a system administrator.")
+    if agency is None or agency.pk != admin.agency_id:
+        raise NotAllowed("You can manage the staff of your own agency only.")
+
+
+@transaction.atomic
+def add_user(admin: Any, fields: dict[str, Any]) -> tuple[User, str]:
+    """A new account and its temporary password (shown once)."""
+    _check_scope(admin, fields.get("agency"), fields["role"])
+    password = temporary_password()
+    user = User(**{k: fields.get(k) or "" for k in USER_FIELDS if k != "agency"})
+    user.agency = fields.get("agency")
+    user.must_change_password = True
+    user.set_password(password)
+    user.save()
+    record(
+        admin,
+        Operation.COLLECTION,
+        "user",
+        user.pk,
+        f"added {user.username} as {user.get_role_display()}",
+    )
+    return user, password
+
+
+@transaction.atomic
+def change_user(admin: Any, user: User, fields: dict[str, Any]) -> User:
+    """Name, email, role and agency; a coordinator keeps their staff in their own agency."""
+    _check_scope(admin, user.agency, user.role)
+    _check_scope(admin, fields.get("agency", user.agency), fields.get("role", user.role))
+    changed = [k for k in USER_FIELDS if k in fields and getattr(user, k) != fields[k]]
+    for name in changed:
+        setattr(user, name, fields[name])
+    user.save()
+    if "role" in changed or "agency" in changed:
+        user.sign_out_everywhere()  # their pages were shown under the old role or agency
+    record(
+        admin,
+        Operation.ALTERATION,
+        "user",
+        user.pk,
+        f"changed {user.username}: {', '.join(changed) or 'nothing'}",
+    )
+    return user
+
+
+@transaction.atomic
+def set_active(admin: Any, user: User, active: bool, reason: str) -> User:
+    """Disable a leaver (their sessions end at once) or enable an account again."""
+    _check_scope(admin, user.agency, user.role)
+    if user.pk == admin.pk:
+        raise NotAllowed("You cannot disable your own account.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user.sign_out_everywhere()
+    what = "enabled" if active else "disabled"
+    record(admin, Operation.ALTERATION, "user", user.pk, f"{what} {user.username}", reason=reason)
+    return user
+
+
+@transaction.atomic
+def reset_authenticator(admin: Any, user: User, reason: str) -> None:
+    """Forget the user's authenticator: they enrol a new one at their next sign-in."""
+    _check_scope(admin, user.agency, user.role)
+    TOTPDevice.objects.filter(user=user).delete()
+    user.sign_out_everywhere()
+    record(
+        admin,
+        Operation.ALTERATION,
+        "user",
+        user.pk,
+        f"reset the authenticator of {user.username}",
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def force_password_change(admin: Any, user: User) -> str:
+    """A new temporary password, to be changed at the next sign-in; other sessions end."""
+    _check_scope(admin, user.agency, user.role)
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    user.sign_out_everywhere()
+    record(
+        admin,
+        Operation.ALTERATION,
+        "user",
+        user.pk,
+        f"set a temporary password for {user.username}",
+    )
+    return password
+
+
+@transaction.atomic
+def change_own_password(user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(user, Operation.ALTERATION, "user", user.pk, "changed their password")
+
+
+@transaction.atomic
+def add_agency(admin: Any, name: str, kind: str) -> Agency:
+    agency = Agency.objects.create(name=name, kind=kind)
+    record(admin, Operation.COLLECTION, "agency", agency.pk, f"added the agency {name}")
+    return agency
