@@ -110,3 +110,24 @@ def test_custody_ogrs_and_rare_statuses(sample: list[dict]) -> None:
     assert 0 < sum(r["sex_offender_current"] for r in sample) / n < 0.03
     assert 0 < sum(r["em_acquisitive_tag"] for r in sample) / n < 0.01
     assert sum(bool(r["needs"]) for r in sample) / n > 0.5
+
+
+def test_children_are_never_on_probation() -> None:
+    """Young people are supervised by the youth justice service (issue 12, item 8)."""
+    import json
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    from iom.rules.dates import is_under
+    from iom.synth import generate
+    from iom.synth.writers import write
+
+    until = date(2025, 12, 31)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "people.jsonl"
+        write(generate(3000, 5, until), path)
+        people = [json.loads(line) for line in path.read_text().splitlines()]
+    young = [p for p in people if is_under(18, date.fromisoformat(p["date_of_birth"]), until)]
+    assert young
+    assert not any(p.get("probation_current") for p in young)

@@ -70,3 +70,17 @@ def test_the_governance_analyst_sees_the_reports(signed_in: Callable[[str], Clie
     assert 'href="/impact/"' in page
     assert 'href="/reports/sig/"' in page
     assert "Find a person" not in page
+
+
+def test_the_person_page_puts_the_users_own_scheme_first(
+    signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    schemes = w.schemes()
+    client = signed_in(Role.YJS_CASE_MANAGER)
+    user = User.objects.get(username=f"user-{Role.YJS_CASE_MANAGER}")
+    page = client.get(f"/people/{adult.pk}/").content.decode()
+    derby, notts = "Derbyshire County and Derby City IOM:", "Nottinghamshire YJS IOM:"
+    assert page.index(derby) < page.index(notts)  # by name, with no scheme of one's own
+    user.schemes.add(schemes["nottinghamshire"])
+    page = client.get(f"/people/{adult.pk}/").content.decode()
+    assert page.index(notts) < page.index(derby)

@@ -28,7 +28,8 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role", "agency")
+        fields = ("username", "first_name", "last_name", "email", "role", "agency", "schemes")
+        widgets = {"schemes": forms.CheckboxSelectMultiple}
         labels = {"first_name": "First name", "last_name": "Last name", "email": "Email address"}
 
     def __init__(self, *args: Any, admin: Any, **kwargs: Any) -> None:

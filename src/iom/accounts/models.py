@@ -49,6 +49,12 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text="Made by `iom demo`; refused outside development"
     )
+    schemes = models.ManyToManyField(
+        "schemes.Scheme",
+        blank=True,
+        related_name="staff",
+        help_text="The schemes this person works on: their rules are shown first",
+    )
     must_change_password = models.BooleanField(
         default=False, help_text="Asked for a new password at the next sign-in"
     )

@@ -65,6 +65,9 @@ def change_user(admin: Any, user: User, fields: dict[str, Any]) -> User:
     for name in changed:
         setattr(user, name, fields[name])
     user.save()
+    if "schemes" in fields and set(user.schemes.all()) != set(fields["schemes"]):
+        user.schemes.set(fields["schemes"])
+        changed.append("schemes")
     if "role" in changed or "agency" in changed:
         user.sign_out_everywhere()  # their pages were shown under the old role or agency
     record(

@@ -20,7 +20,8 @@ from iom.people.forms import MovementForm
 from iom.people.records import to_rules
 from iom.people.search import MAX_LENGTH, MAX_WORDS, Query, QueryTooLong, matching
 from iom.people.uploads import megabytes, refused_before_receiving
-from iom.rules import assess, available_policies, load_catalogue, load_policy
+from iom.rules import Policy, assess, available_policies, load_catalogue, load_policy
+from iom.schemes.models import Scheme
 
 RESULTS = 50
 
@@ -75,19 +76,20 @@ def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm)
     as_of = _as_of(request.GET.get("as_of", ""), today)
     rules_person = to_rules(person)
     catalogue = load_catalogue()
+    user: Any = request.user
     assessments = []
-    for policy in map(load_policy, available_policies()):
+    for scheme, policy in schemes_first(user):
         result = assess(rules_person, policy, as_of, catalogue)
         reasons = [(r, evidence_rows(r.evidence)) for r in result.reasons]
         assessments.append(
             {
+                "scheme": scheme,
                 "result": result,
                 "policy": policy,
                 "reasons": reasons,
                 "hints": what_would_change(result),
             }
         )
-    user: Any = request.user
     looked = None
     if user.has_perm("iom.view_person_access_log"):
         looked = AuditEvent.objects.filter(record_type="person", record_id=str(person.pk)).order_by(
@@ -106,6 +108,16 @@ def _detail(request: HttpRequest, person: m.Person, movement_form: MovementForm)
         "movements": person.movements.all(),
         "movement_form": movement_form,
     }
+
+
+def schemes_first(user: Any) -> list[tuple[Scheme | None, Policy]]:
+    """Each scheme with the policy it has in force, the user's own schemes first; with no
+    schemes set up yet, every bundled policy."""
+    schemes = list(Scheme.objects.order_by("name"))
+    if not schemes:
+        return [(None, load_policy(p)) for p in available_policies()]
+    mine = set(user.schemes.values_list("pk", flat=True))
+    return [(s, s.policy()) for s in sorted(schemes, key=lambda s: s.pk not in mine)]
 
 
 def visible_flags(person: m.Person, user: Any) -> list[m.IntelligenceFlag]:

@@ -9,9 +9,9 @@ from django.utils.text import slugify
 
 from iom.audit.models import Operation
 from iom.audit.service import record
+from iom.rules.policy import parse_policy
 from iom.schemes.forms import MeetingTypeForm, SchemeForm
 from iom.schemes.models import MeetingType, PolicyVersion, Scheme
-from iom.schemes.what_if import proposed_policy
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def _slug(name: str) -> str:
 @transaction.atomic
 def activate_policy(user: Any, scheme: Scheme, text: str, note: str) -> PolicyVersion:
     """Put a proposed policy version in force for the scheme (its what-if has been seen)."""
-    policy = proposed_policy(text)  # refuses a file that is not a valid policy
+    policy = parse_policy(text, "the proposed policy")  # refuses a file that is not a policy
     was = scheme.policy().version_label
     version = PolicyVersion.objects.create(
         scheme=scheme, text=text, label=policy.version_label, note=note, activated_by=user

@@ -310,7 +310,8 @@ def _people(
     x = -2.6 + 0.55 * np.log1p(counts) + 0.9 * recent - 0.035 * (age - 25) + rng.normal(0, 0.6, n)
     ogrs = np.clip(np.round(100 / (1 + np.exp(-x))), 1, 99)
     has_ogrs = rng.random(n) < np.where(recent, 0.8, 0.5)
-    probation = rng.random(n) < np.where(recent, 0.6, 0.12)
+    # Children are supervised by the youth justice service, never by probation.
+    probation = (rng.random(n) < np.where(recent, 0.6, 0.12)) & (age >= 18)
     mappa_draw = rng.random(n)
     mappa = np.select([mappa_draw < 0.003, mappa_draw < 0.013, mappa_draw < 0.043], [3, 2, 1], 0)
     given_m = rng.choice(GIVEN["M"], n)

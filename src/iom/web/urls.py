@@ -8,7 +8,7 @@ urlpatterns = [
     path("people/", include("iom.people.urls")),
     path("audit/", include("iom.audit.urls")),
     path("schemes/", include("iom.schemes.urls")),
-    path("policies/", include("iom.schemes.policy_urls")),
+    path("policies/", include("iom.governance.policy_urls")),
     path("referrals/", include("iom.referrals.urls")),
     path("", include("iom.panels.urls")),
     path("", include("iom.cases.urls")),

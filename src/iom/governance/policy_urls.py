@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iom.schemes import views
+from iom.governance import policy_views as views
 
 app_name = "policies"
 urlpatterns = [
