@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from pathlib import Path
 
 from iom.rules.policy import policies_folder
 from tests.helpers import conviction, record, run_iom
+
+
+def compare(source: Path, proposed: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return run_iom(
+        "screen",
+        "--policy",
+        "derbyshire-2021",
+        "--as-of",
+        "2024-06-30",
+        "--input",
+        str(source),
+        "--output",
+        str(out),
+        "--compare-policy",
+        str(proposed),
+    )
 
 
 def test_a_lower_css_indicator_brings_one_person_in_for_consideration(tmp_path: Path) -> None:
@@ -34,19 +51,7 @@ def test_a_lower_css_indicator_brings_one_person_in_for_consideration(tmp_path: 
         )
     )
     out = tmp_path / "changes.csv"
-    result = run_iom(
-        "screen",
-        "--policy",
-        "derbyshire-2021",
-        "--as-of",
-        "2024-06-30",
-        "--input",
-        str(source),
-        "--output",
-        str(out),
-        "--compare-policy",
-        str(proposed),
-    )
+    result = compare(source, proposed, out)
     assert result.returncode == 0, result.stderr
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
@@ -68,19 +73,7 @@ def test_a_broken_policy_file_is_refused_with_its_problem(tmp_path: Path) -> Non
     source.write_text(json.dumps(record(id="A")) + "\n")
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\n")
-    result = run_iom(
-        "screen",
-        "--policy",
-        "derbyshire-2021",
-        "--as-of",
-        "2024-06-30",
-        "--input",
-        str(source),
-        "--output",
-        str(tmp_path / "out.csv"),
-        "--compare-policy",
-        str(broken),
-    )
+    result = compare(source, broken, tmp_path / "out.csv")
     assert result.returncode == 2
     assert "broken.yaml" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from pathlib import Path
 
 from tests.helpers import conviction, record, run_iom
 
 MEMBERSHIP_HEADER = "person_id,scheme,cohort,area,start,end,end_reason\n"
 STAGE_HEADER = "person_id,ethnicity,sex,date_of_birth,stage\n"
+
+
+def impact(tmp_path: Path, memberships: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return run_iom(
+        "impact",
+        "--input",
+        str(people_file(tmp_path)),
+        "--memberships",
+        str(memberships),
+        "--as-of",
+        "2024-06-30",
+        "--output",
+        str(out),
+    )
+
+
+def fairness(stages: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return run_iom(
+        "fairness", "--input", str(stages), "--as-of", "2024-06-30", "--output", str(out)
+    )
 
 
 def people_file(tmp_path: Path) -> Path:
@@ -38,17 +59,7 @@ def test_impact_writes_episodes_and_groups_as_the_contract_says(tmp_path: Path) 
         + "A3,derbyshire,fixed,south,2024-04-03,,\n"
     )
     out = tmp_path / "out.json"
-    result = run_iom(
-        "impact",
-        "--input",
-        str(people_file(tmp_path)),
-        "--memberships",
-        str(memberships),
-        "--as-of",
-        "2024-06-30",
-        "--output",
-        str(out),
-    )
+    result = impact(tmp_path, memberships, out)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert set(data) == {"as_of", "episodes", "groups"}
@@ -109,17 +120,7 @@ def test_impact_reports_bad_rows_and_computes_the_rest(tmp_path: Path) -> None:
         + "A3,derbyshire,fixed,north,2024-01-01,,positive_progress\n"
     )
     out = tmp_path / "out.json"
-    result = run_iom(
-        "impact",
-        "--input",
-        str(people_file(tmp_path)),
-        "--memberships",
-        str(memberships),
-        "--as-of",
-        "2024-06-30",
-        "--output",
-        str(out),
-    )
+    result = impact(tmp_path, memberships, out)
     assert result.returncode == 2
     assert "3 rejected rows" in result.stderr
     assert [e["person_id"] for e in json.loads(out.read_text())["episodes"]] == ["A1"]
@@ -136,17 +137,7 @@ def test_impact_reports_bad_rows_and_computes_the_rest(tmp_path: Path) -> None:
 def test_impact_refuses_a_memberships_file_with_the_wrong_columns(tmp_path: Path) -> None:
     memberships = tmp_path / "memberships.csv"
     memberships.write_text("person_id,scheme,joined\nA1,derbyshire,2024-01-01\n")
-    result = run_iom(
-        "impact",
-        "--input",
-        str(people_file(tmp_path)),
-        "--memberships",
-        str(memberships),
-        "--as-of",
-        "2024-06-30",
-        "--output",
-        str(tmp_path / "out.json"),
-    )
+    result = impact(tmp_path, memberships, tmp_path / "out.json")
     assert result.returncode == 2
     assert "missing column 'start'" in result.stderr
     assert "unknown column 'joined'" in result.stderr
@@ -166,15 +157,7 @@ def stages_file(tmp_path: Path, extra: str = "") -> Path:
 
 def test_fairness_writes_rows_as_the_contract_says(tmp_path: Path) -> None:
     out = tmp_path / "fair.json"
-    result = run_iom(
-        "fairness",
-        "--input",
-        str(stages_file(tmp_path)),
-        "--as-of",
-        "2024-06-30",
-        "--output",
-        str(out),
-    )
+    result = fairness(stages_file(tmp_path), out)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["as_of"] == "2024-06-30"
@@ -201,15 +184,7 @@ def test_fairness_writes_rows_as_the_contract_says(tmp_path: Path) -> None:
 def test_fairness_reports_bad_rows(tmp_path: Path) -> None:
     out = tmp_path / "fair.json"
     bad = "W0,White,M,1994-01-01,screened\nQ1,Purple,M,1994-01-01,screened\nQ2,White,M,2030-01-01,screened\n"
-    result = run_iom(
-        "fairness",
-        "--input",
-        str(stages_file(tmp_path, bad)),
-        "--as-of",
-        "2024-06-30",
-        "--output",
-        str(out),
-    )
+    result = fairness(stages_file(tmp_path, bad), out)
     assert result.returncode == 2
     with (tmp_path / "fair.json.rejects.csv").open() as handle:
         rejects = list(csv.DictReader(handle))

@@ -116,9 +116,7 @@ def force_password_change(admin: Any, user: User) -> str:
     """A new temporary password, to be changed at the next sign-in; other sessions end."""
     _check_scope(admin, user.agency, user.role)
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    _set_password(user, password, temporary=True)
     user.sign_out_everywhere()
     record(
         admin,
@@ -133,10 +131,14 @@ def force_password_change(admin: Any, user: User) -> str:
 @transaction.atomic
 def change_own_password(user: User, password: str) -> None:
     validate_password(password, user)
-    user.set_password(password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    _set_password(user, password, temporary=False)
     record(user, Operation.ALTERATION, "user", user.pk, "changed their password")
+
+
+def _set_password(user: User, password: str, temporary: bool) -> None:
+    user.set_password(password)
+    user.must_change_password = temporary
+    user.save(update_fields=["password", "must_change_password"])
 
 
 @transaction.atomic

@@ -15,9 +15,9 @@ from datetime import date
 
 from iom.impact.parameters import ImpactParameters
 from iom.rules.catalogue import Catalogue
-from iom.rules.dates import days
+from iom.rules.dates import Duration, days
 from iom.rules.model import JSON, Conviction, CustodyPeriod
-from iom.rules.windows import days_held, merged_custody
+from iom.rules.windows import days_held, fixed_point_window, merged_custody
 
 MEASURED = "measured"
 TOO_EARLY = "too_early"
@@ -79,14 +79,10 @@ def after_end(membership: Membership, as_of: date) -> date:
 
 
 def before_start(join: date, at_liberty: int, spans: list[tuple[date, date]]) -> date:
-    """B: the start of `[B, J)` holding exactly `at_liberty` days out of custody (1.3)."""
-    base = join - days(at_liberty)
-    start = base
-    while True:
-        new_start = base - days(days_held(spans, start, join))
-        if new_start == start:
-            return start
-        start = new_start
+    """B: the start of `[B, J)` holding exactly `at_liberty` days out of custody (1.3), by the
+    same fixed point as the rules' look-back windows."""
+    length = Duration(days=at_liberty)
+    return fixed_point_window(join, length, lambda start: days_held(spans, start, join)).start
 
 
 def measure(
