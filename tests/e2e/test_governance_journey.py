@@ -61,3 +61,13 @@ def test_impact_fairness_and_the_sig_report(live_server: Any, browser: Any) -> N
     assert "SIG report" in menu
     for personal in ("People", "Referrals", "Cohort", "Meetings"):
         assert personal not in menu
+
+    # On a phone the reports fit: wide tables scroll inside their box, charts shrink.
+    page = sign_in(browser, base, coordinator)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/impact/", "/fairness/", "/reports/sig/", "/accounts/users/"):
+        page.goto(f"{base}{path}")
+        width, visible = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert width <= visible, f"{path} is {width} px wide at {visible} px"
