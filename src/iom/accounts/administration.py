@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from iom.accounts import services
 from iom.accounts.access import CHANGE, FORM, require_object, staff_view
-from iom.accounts.forms import AgencyForm, PasswordForm, ReasonForm, UserForm
-from iom.accounts.models import Agency, Role, User
+from iom.accounts.forms import AgencyForm, ApiKeyForm, PasswordForm, ReasonForm, UserForm
+from iom.accounts.models import Agency, ApiToken, Role, User
 from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.errors import NotAllowed
@@ -157,3 +157,25 @@ def password(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/password.html", {"form": form, "forced": user.must_change_password}
     )
+
+
+@staff_view("manage_api_keys", FORM)
+def api_keys(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ApiKeyForm(request.POST or None)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        token, key = services.make_token(user, form.cleaned_data["name"], form.cleaned_data["days"])
+        made = {"token": token, "key": key}
+        form = ApiKeyForm()
+    keys = user.api_tokens.all()
+    return render(request, "accounts/api_keys.html", {"form": form, "keys": keys, "made": made})
+
+
+@staff_view("manage_api_keys", CHANGE)
+def revoke_api_key(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    services.revoke_token(user, token)
+    messages.success(request, f"The key {token.prefix}… no longer works")
+    return redirect("accounts:api-keys")

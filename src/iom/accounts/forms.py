@@ -76,3 +76,12 @@ class AgencyForm(forms.Form):
         if Agency.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError("There is already an agency with this name")
         return name
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label="What the key is for", max_length=100, help_text="For example: the case system feed"
+    )
+    days = forms.IntegerField(
+        label="Days it works for", min_value=1, max_value=90, initial=30, help_text="At most 90"
+    )

@@ -62,3 +62,23 @@ class User(AbstractUser):
     def sign_out_everywhere(self) -> None:
         self.sessions_valid_from = timezone.now()
         self.save(update_fields=["sessions_valid_from"])
+
+
+class ApiToken(models.Model):
+    """A user's key for the API: shown once when made, stored only as a hash, expires, revocable."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. the case system feed")
+    prefix = models.CharField(max_length=12, help_text="The first characters, to tell keys apart")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active

@@ -275,6 +275,13 @@ ACTIONS = {
             "Change one's own password (asked for at sign-in after a temporary one).",
         ),
         Action(
+            "manage_api_keys",
+            "own API keys",
+            frozenset(Role.values),
+            "Make one's own API keys (shown once, expiring within 90 days) and revoke them. A key "
+            "acts with its owner's role: the API allows what this matrix allows.",
+        ),
+        Action(
             "sign_out_everywhere",
             "own sessions",
             frozenset(Role.values),
@@ -292,6 +299,7 @@ URL_ACTIONS = {
     "accounts:sign-out": PUBLIC,
     "accounts:sign-out-everywhere": "sign_out_everywhere",
     "home": "view_home",
+    "api-docs": "view_home",
     "accounts:password": "change_own_password",
     "accounts:users": "administer_users",
     "accounts:user-new": "administer_users",
@@ -301,6 +309,8 @@ URL_ACTIONS = {
     "accounts:user-reset-authenticator": "administer_users",
     "accounts:user-temporary-password": "administer_users",
     "accounts:agencies": "administer_agencies",
+    "accounts:api-keys": "manage_api_keys",
+    "accounts:api-key-revoke": "manage_api_keys",
     "people:search": "search_people",
     "people:detail": "view_person",
     "people:movement": "record_movement",
@@ -365,6 +375,18 @@ URL_ACTIONS = {
 }
 
 
+# The API's operations (a Bearer key, not a session): what each needs, as for the pages.
+API_ACTIONS = {
+    "api:person": "view_person",
+    "api:assessments": "view_person",
+    "api:memberships": "view_cohort",
+    "api:referrals": "view_referrals",
+    "api:import_people": "import_people",
+    "api:openapi-json": "view_home",
+    "api:api-root": "view_home",
+}
+
+
 def allowed(role: str, action: str) -> bool:
     return role in ACTIONS[action].roles
 
@@ -395,4 +417,12 @@ def markdown() -> str:
         lines.append(f"| {action.name} | {action.record} | {marks} | {action.note} |")
     lines += ["", "## URLs", "", "| URL name | needs |", "|---|---|"]
     lines += [f"| `{name}` | {need} |" for name, need in URL_ACTIONS.items()]
+    lines += [
+        "",
+        "## API operations (with the caller's own key)",
+        "",
+        "| URL name | needs |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {need} |" for name, need in API_ACTIONS.items()]
     return "\n".join(lines) + "\n"

@@ -7,14 +7,17 @@ changed at first sign-in, and enrols an authenticator then.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iom.accounts.models import Agency, Role, User
+from iom.accounts.models import Agency, ApiToken, Role, User
 from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.errors import NotAllowed
@@ -146,3 +149,45 @@ def add_agency(admin: Any, name: str, kind: str) -> Agency:
     agency = Agency.objects.create(name=name, kind=kind)
     record(admin, Operation.COLLECTION, "agency", agency.pk, f"added the agency {name}")
     return agency
+
+
+TOKEN_DAYS_MAX = 90
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def make_token(user: User, name: str, days: int) -> tuple[ApiToken, str]:
+    """A new API key for `user`, valid for `days` (at most 90): the key is returned only now."""
+    key = "iom_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[:12],
+        key_hash=token_hash(key),
+        expires_at=timezone.now() + timedelta(days=min(days, TOKEN_DAYS_MAX)),
+    )
+    record(user, Operation.COLLECTION, "api token", token.pk, f"made the API key {token.prefix}…")
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise NotAllowed("You can revoke your own API keys only.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(
+        user, Operation.ALTERATION, "api token", token.pk, f"revoked the API key {token.prefix}…"
+    )
+
+
+def user_for_key(key: str) -> User | None:
+    """The user a usable key belongs to (its last use noted), or None."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key)).first()
+    if token is None or not token.usable:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

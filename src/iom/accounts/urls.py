@@ -26,4 +26,6 @@ urlpatterns = [
         name="user-temporary-password",
     ),
     path("agencies/", administration.agencies, name="agencies"),
+    path("api-keys/", administration.api_keys, name="api-keys"),
+    path("api-keys/<int:pk>/revoke", administration.revoke_api_key, name="api-key-revoke"),
 ]

@@ -202,3 +202,14 @@ def _refuse(run: m.ImportRun, refused: list[Person], user: Any) -> None:
         f"import run {run.pk}: {len(refused)} records not permitted",
         details=",".join(p.id for p in refused)[:10000],
     )
+
+
+def import_records(records: list[Any], user: Any, label: str) -> m.ImportRun:
+    """Person records given directly (the API), through the same checks as a file."""
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "records.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        return import_file(path, user, label=label)

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from iom.api import views as api_views
+from iom.api.endpoints import api
 from iom.web import views
 
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("", include("iom.cases.urls")),
     path("", include("iom.governance.urls")),
     path("notifications/", include("iom.notifications.urls")),
+    path("api/docs", api_views.docs, name="api-docs"),
+    path("api/", api.urls),
 ]
 handler403 = "iom.web.views.forbidden"
 handler404 = "iom.web.views.not_found"
