@@ -27,6 +27,13 @@ class SchemeForm(forms.ModelForm):
         self.fields["policy_id"] = forms.ChoiceField(
             label="Policy", choices=[(p, p) for p in available_policies()]
         )
+        if self.instance.pk:
+            # A scheme's rules change only through the what-if, seen before it is put in force.
+            self.fields["policy_id"].disabled = True
+            self.fields["policy_id"].help_text = (
+                "To change the rules, use the policy what-if: a coordinator puts a new version in "
+                "force after seeing what it would change."
+            )
         self.fields["areas_text"].initial = "\n".join(self.instance.areas or [])
 
     def clean_areas_text(self) -> list[str]:
