@@ -120,3 +120,27 @@ def test_a_revoked_key_is_logged_and_only_its_owner_may_revoke_it(
     assert AuditEvent.objects.filter(
         record_type="api token", description__startswith="revoked"
     ).exists()
+
+
+def test_a_referral_is_made_through_the_forms_own_checks(
+    make_user: Callable[..., User],
+) -> None:
+    from iom.referrals.models import Referral
+    from tests.web import workflow as w
+
+    w.schemes()
+    person = w.fixed_candidate()
+    coordinator = make_user(Role.COORDINATOR)
+    key = make_token(coordinator, "case system", 30)[1]
+    given = {"person_id": "FIX1", "scheme": "derbyshire", "iom_offer": ""}
+    missing = call("post", "/api/referrals", key, data=given, content_type="application/json")
+    assert missing.status_code == 422
+    assert "iom_offer" in missing.json()["detail"]
+    given["iom_offer"] = "Joint police and probation management with housing support"
+    made = call("post", "/api/referrals", key, data=given, content_type="application/json")
+    assert made.status_code == 200, made.content
+    referral = Referral.objects.get(pk=made.json()["id"])
+    assert (referral.person, referral.referrer) == (person, coordinator)
+    analyst = key_for(Role.GOVERNANCE_ANALYST, make_user)
+    refused = call("post", "/api/referrals", analyst, data=given, content_type="application/json")
+    assert refused.status_code == 404  # may not see the person at all

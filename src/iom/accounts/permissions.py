@@ -382,6 +382,7 @@ API_ACTIONS = {
     "api:memberships": "view_cohort",
     "api:referrals": "view_referrals",
     "api:import_people": "import_people",
+    "api:refer": "make_referral",
     "api:openapi-json": "view_home",
     "api:api-root": "view_home",
 }

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -21,9 +21,11 @@ from iom.audit.models import Operation
 from iom.audit.service import record
 from iom.cases import queries as cases
 from iom.cases.models import Membership
+from iom.errors import NotAllowed
 from iom.people import models as m
 from iom.people.importer import import_records
 from iom.people.records import to_rules
+from iom.referrals import services as referral_services
 from iom.referrals.queries import visible_referrals
 from iom.rules import assess, load_catalogue
 from iom.schemes.models import Scheme
@@ -198,3 +200,30 @@ def import_people(request: HttpRequest, records: list[dict[str, Any]]) -> dict[s
         "rejected": run.rejected,
         "problems": problems,
     }
+
+
+class ReferralIn(Schema):
+    person_id: str
+    scheme: str
+    iom_offer: str
+    offender_manager: str | None = None  # a username
+    # Any other question of the referral form, by its field name.
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReferralMade(Schema):
+    id: int
+    state: str
+
+
+@api.post("/referrals", response=ReferralMade, summary="Refer a person, as the form does")
+def refer(request: HttpRequest, given: ReferralIn) -> dict[str, Any]:
+    user: Any = request.user
+    person = _person(request, given.person_id)
+    scheme = get_object_or_404(Scheme, slug=given.scheme)
+    _may(request, "make_referral")
+    try:
+        referral = referral_services.submit_answers(user, person, scheme, given.dict())
+    except NotAllowed as problem:
+        raise HttpError(422, str(problem)) from None
+    return {"id": referral.pk, "state": referral.state}

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import record
@@ -124,6 +125,29 @@ def submit(user: Any, person: pm.Person, scheme: Scheme, answers: dict[str, Any]
     )
     _submitted(referral, user)
     return referral
+
+
+def submit_answers(user: Any, person: pm.Person, scheme: Scheme, given: dict[str, Any]) -> Referral:
+    """A referral from answers given outside the page (the API), checked by the page's own form:
+    what the form would fill in from the record, then the answers given over it."""
+    from iom.accounts.models import User
+    from iom.referrals.forms import ANSWER_FIELDS, ReferralForm
+
+    data = {
+        **prefill(person, assessment_now(person, scheme)),
+        "agency": getattr(user, "agency_id", None),
+        "referred_on": timezone.localdate(),
+        **given.get("answers", {}),
+        "iom_offer": given.get("iom_offer", ""),
+    }
+    if given.get("offender_manager"):
+        manager = User.objects.filter(username=given["offender_manager"]).first()
+        data["offender_manager"] = manager.pk if manager else "unknown"
+    form = ReferralForm(data, youth=scheme.youth)
+    if not form.is_valid():
+        problems = [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
+        raise NotAllowed("; ".join(problems))
+    return submit(user, person, scheme, {name: form.cleaned_data[name] for name in ANSWER_FIELDS})
 
 
 @transaction.atomic
