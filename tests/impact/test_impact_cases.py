@@ -152,3 +152,10 @@ def test_relative_rate_index(suite: dict[str, Any], case: dict[str, Any]) -> Non
     )
     for key, expected in case["expect"].items():
         assert found[key] == expected, f"{key}: expected {expected!r}, got {found[key]!r}"
+
+
+def test_an_episode_is_written_with_the_contracts_columns_in_order() -> None:
+    from iom.impact.episodes import EPISODE_COLUMNS
+
+    episode = Episode(Membership("P1", "s", None, None, date(2024, 1, 1)), "too_early", 10)
+    assert tuple(episode.to_json()) == EPISODE_COLUMNS

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from iom.governance.figures import SchemeFairness, SchemeImpact
 from iom.impact import Episode
 from iom.impact.disclosure import shown
+from iom.impact.episodes import EPISODE_COLUMNS
 from iom.spreadsheet import write_csv
 
 GROUP_FIGURES = (
@@ -73,7 +74,6 @@ def fairness_csv(found: Sequence[SchemeFairness]) -> str:
 def episodes_csv(episodes: Sequence[Episode]) -> str:
     """Personal rows: each member's episode, as `iom impact` writes them."""
     out = io.StringIO()
-    rows = [e.to_json() for e in episodes]
-    columns = list(rows[0]) if rows else list(Episode.__dataclass_fields__)
-    write_csv(out, columns, ([row[c] for c in columns] for row in rows))
+    rows = (e.to_json() for e in episodes)
+    write_csv(out, EPISODE_COLUMNS, ([row[c] for c in EPISODE_COLUMNS] for row in rows))
     return out.getvalue()

@@ -82,12 +82,13 @@ def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
         .filter(events__state=Referral.State.SUBMITTED)
         .values_list("person_id", flat=True)
     )
-    people = pm.Person.objects.filter(
-        Q(area__in=scheme.areas) | Q(pk__in=selected | referred)
-    ).prefetch_related("convictions", "custody", "needs", "ogrs_entries")
+    known = selected | referred  # counted wherever they live now
+    people = pm.Person.objects.filter(Q(area__in=scheme.areas) | Q(pk__in=known)).prefetch_related(
+        "convictions", "custody", "needs", "ogrs_entries"
+    )
     staged = []
     for person in people.order_by("pk"):
-        if scheme.youth and not person.is_youth(as_of) and person.pk not in selected | referred:
+        if scheme.youth and not person.is_youth(as_of) and person.pk not in known:
             continue
         if person.pk in selected:
             stage = "selected"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -61,7 +62,7 @@ def impact(request: HttpRequest) -> HttpResponse:
         "outcomes": queries.pathway_outcomes(chosen, as_of),
         "trends": figures.trends(chosen, as_of),
         **figures.cohort_flow(chosen, as_of, quarters=4),
-        "enforcement": queries.enforcement(chosen, date(as_of.year - 1, as_of.month, 1), as_of),
+        "enforcement": queries.enforcement(chosen, as_of - relativedelta(years=1, days=-1), as_of),
         "reason_form": ReasonForm(),
         "query": request.GET.urlencode(),
     }

@@ -37,6 +37,24 @@ class Membership:
     end_reason: str | None = None
 
 
+# An episode as `iom impact` writes it (and the personal CSV export), in this order.
+EPISODE_COLUMNS = (
+    "person_id",
+    "scheme",
+    "cohort",
+    "area",
+    "start",
+    "end",
+    "status",
+    "days_at_liberty",
+    "before_start",
+    "before_count",
+    "after_count",
+    "before_css",
+    "after_css",
+)
+
+
 @dataclass(frozen=True)
 class Episode:
     membership: Membership

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from iom.accounts.models import AgencyKind, Role
 from iom.rules import Policy, load_policy
-from iom.rules.policy import parse_policy
+from iom.rules.policy import parse_policy, policies_folder
 
 
 class Scheme(models.Model):
@@ -37,17 +37,19 @@ class Scheme(models.Model):
 
     def policy(self) -> Policy:
         """The policy in force: the latest version a coordinator activated, else the bundled file."""
-        active = self.policy_versions.order_by("-activated_at", "-pk").first()
-        return load_policy(self.policy_id) if active is None else _parsed(active.text)
+        text = self._activated_text()
+        return load_policy(self.policy_id) if text is None else _parsed(text)
 
     def policy_text(self) -> str:
         """The YAML of the policy in force."""
-        from iom.rules.policy import policies_folder
-
-        active = self.policy_versions.order_by("-activated_at", "-pk").first()
-        if active is not None:
-            return str(active.text)
+        text = self._activated_text()
+        if text is not None:
+            return text
         return (policies_folder() / f"{self.policy_id}.yaml").read_text(encoding="utf-8")
+
+    def _activated_text(self) -> str | None:
+        """The latest activated version's YAML (PolicyVersion orders latest first), if any."""
+        return self.policy_versions.values_list("text", flat=True).first()
 
 
 @lru_cache(maxsize=32)

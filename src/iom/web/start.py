@@ -22,6 +22,7 @@ from iom.people.records import to_rules
 from iom.referrals.models import Referral
 from iom.referrals.queries import visible_referrals
 from iom.rules import Assessment, assess, load_catalogue
+from iom.schemes.models import Scheme
 
 CANDIDATES_SHOWN = 10
 MEETINGS_AHEAD = timedelta(days=28)
@@ -75,11 +76,9 @@ def meetings(user: Any, today: date) -> list[Meeting]:
 
 
 def to_score(user: Any) -> list[Referral]:
-    submitted = visible_referrals(user).filter(state=Referral.State.SUBMITTED)
-    matrix = "nottinghamshire_matrix"
-    return [
-        r for r in submitted.order_by("referred_on", "pk") if r.scheme.policy().engine == matrix
-    ]
+    scored = {s.pk for s in Scheme.objects.all() if s.policy().engine == "nottinghamshire_matrix"}
+    submitted = visible_referrals(user).filter(state=Referral.State.SUBMITTED, scheme__in=scored)
+    return list(submitted.order_by("referred_on", "pk"))
 
 
 def sections(user: Any, today: date) -> dict[str, Any]:
