@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import adult, make_user  # noqa: F401 - the same users and people as the web tests
+from tests.web.conftest import (  # noqa: F401 - the same users, people and provider as the web tests
+    adult,
+    identity_provider,
+    make_user,
+)
 
 CHROMIUM = Path(os.environ.get("IOM_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iom.accounts.models import Agency, AgencyKind, Role, User
 from iom.people import models as m
+from tests.identity_provider import Provider, running_provider
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -93,3 +94,16 @@ def youth(db: Any) -> m.Person:
         family_name="Young",
         date_of_birth=today.replace(year=today.year - 15, day=1),
     )
+
+
+@pytest.fixture
+def identity_provider(settings: Any) -> Iterator[Provider]:
+    """A loopback OpenID Connect provider, with iom's single sign-on pointed at it."""
+    with running_provider() as provider:
+        for name, value in provider.settings().items():
+            setattr(settings, name, value)
+        settings.AUTHENTICATION_BACKENDS = [
+            *settings.AUTHENTICATION_BACKENDS,
+            "iom.accounts.backends.IdentityProviderBackend",
+        ]
+        yield provider

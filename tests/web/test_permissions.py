@@ -301,6 +301,8 @@ def test_other_methods_are_refused_and_write_nothing(
         "accounts:sign-in": "/accounts/sign-in",
         "accounts:verify": "/accounts/sign-in/code",
         "accounts:enrol": "/accounts/sign-in/set-up",
+        "accounts:sso": "/accounts/sign-in/provider",
+        "accounts:sso-callback": "/accounts/sign-in/provider/callback",
         "accounts:sign-out": "/accounts/sign-out",
     }
     assert set(addresses) == set(views)

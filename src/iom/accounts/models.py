@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 
 class AgencyKind(models.TextChoices):
@@ -82,3 +83,14 @@ class ApiToken(models.Model):
     @property
     def usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class ProviderDevice(Device):
+    """The second factor of the force's identity provider, when it says one was used at sign-in.
+
+    It stands in django-otp's session for an authenticator on this site: it proves nothing by
+    itself and never accepts a code here (`iom.accounts.views.SingleSignOnCallback` uses it).
+    """
+
+    def verify_token(self, token: object) -> bool:
+        return False

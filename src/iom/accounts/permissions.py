@@ -296,6 +296,8 @@ URL_ACTIONS = {
     "accounts:sign-in": PUBLIC,
     "accounts:verify": PUBLIC,
     "accounts:enrol": PUBLIC,
+    "accounts:sso": PUBLIC,
+    "accounts:sso-callback": PUBLIC,
     "accounts:sign-out": PUBLIC,
     "accounts:sign-out-everywhere": "sign_out_everywhere",
     "home": "view_home",

@@ -1,4 +1,5 @@
-"""Sign in with a password, then a TOTP code (enrolling an authenticator on first use); sign out."""
+"""Sign in with a password or the force's identity provider, then a TOTP code (enrolling an
+authenticator on first use) unless the provider checked a second factor; sign out."""
 
 from __future__ import annotations
 
@@ -6,20 +7,23 @@ from typing import Any
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from iom.accounts.access import CHANGE, FORM, public_view, staff_view
+from iom.accounts.access import CHANGE, FORM, READ, View, public_view, staff_view
+from iom.accounts.backends import PROVIDER_CHECKED_SECOND_FACTOR
 from iom.accounts.forms import CodeForm, SignInForm
 from iom.accounts.middleware import SIGNED_IN_AT
-from iom.accounts.models import User
+from iom.accounts.models import ProviderDevice, User
 from iom.accounts.totp import authenticator_key
 from iom.audit.models import Operation
 from iom.audit.service import record
@@ -28,6 +32,10 @@ PENDING = "iom_pending_user"
 NEXT = "iom_next"
 # One message for every failure, so nobody can learn which usernames exist or are locked.
 NOT_RIGHT = "The details you entered are not right, or the account is locked. Try again, or ask your IOM coordinator."
+SSO_FAILED = (
+    "You could not be signed in through your organisation's account. It may not be set up in"
+    " this service yet: ask your IOM coordinator."
+)
 
 
 @public_view(FORM)
@@ -38,15 +46,27 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
         if user is not None:
-            request.session.cycle_key()
-            request.session[PENDING] = user.pk
-            request.session[NEXT] = _safe_next(request)
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-            return redirect("accounts:verify" if has_device else "accounts:enrol")
+            return _ask_for_code(request, user, _safe_next(request))
         form.add_error(None, NOT_RIGHT)
     return render(
-        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "provider": settings.IOM_SSO_NAME if settings.IOM_SSO else "",
+            "provider_failed": SSO_FAILED if request.GET.get("sso") == "failed" else "",
+        },
     )
+
+
+def _ask_for_code(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    """The first step passed: the code from the user's authenticator (or setting one up) is next."""
+    request.session.cycle_key()
+    request.session[PENDING] = user.pk
+    request.session[NEXT] = target
+    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return redirect("accounts:verify" if has_device else "accounts:enrol")
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -127,12 +147,46 @@ def _failed(request: HttpRequest, user: User) -> None:
     )
 
 
-def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> HttpResponse:
     target = request.session.get(NEXT) or ""
     login(request, user, backend="iom.accounts.backends.StaffBackend")  # a new session key
     otp_login(request, device)
     request.session[SIGNED_IN_AT] = timezone.now().isoformat()
     return redirect(target or "home")
+
+
+def _only_with_single_sign_on(view: View) -> View:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.IOM_SSO:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class SingleSignOnCallback(OIDCAuthenticationCallbackView):
+    """The provider sends the user back here; mozilla-django-oidc checks its answer, then:
+    with a second factor checked by the provider the user is signed in, otherwise this site's
+    authenticator code is asked as after a password."""
+
+    def login_success(self) -> HttpResponse:
+        request, user = self.request, self.user
+        target = request.session.pop("oidc_login_next", None) or ""
+        if not request.session.pop(PROVIDER_CHECKED_SECOND_FACTOR, False):
+            return _ask_for_code(request, user, target)
+        device, _ = ProviderDevice.objects.get_or_create(
+            user=user, defaults={"name": "identity provider"}
+        )
+        request.session[NEXT] = target
+        return _complete_sign_in(request, user, device)
+
+    def login_failure(self) -> HttpResponse:
+        record(self.request.user, Operation.REFUSED, "sign-in", "", "single sign-on refused")
+        return super().login_failure()
+
+
+sso_start = public_view(READ)(_only_with_single_sign_on(OIDCAuthenticationRequestView.as_view()))
+sso_callback = public_view(READ)(_only_with_single_sign_on(SingleSignOnCallback.as_view()))
 
 
 @public_view(CHANGE)

@@ -6,6 +6,8 @@ Everything that differs between machines comes from the environment:
 - IOM_AUDIT_KEY: the access log's chain key, likewise (var/audit_key in development);
 - IOM_AUDIT_CHECKPOINT: where the access log's head is checkpointed, outside the database;
 - IOM_DEBUG=1: Django's debug pages (off unless set; never in production).
+- OIDC_*, IOM_SSO_*: single sign-on through the force's identity provider (off unless
+  OIDC_RP_CLIENT_ID is set; docs/single-sign-on.md).
 """
 
 from __future__ import annotations
@@ -151,8 +153,35 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "iom.accounts.views.locked_out"
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "iom.accounts.backends.provider_attempt"
 
 OTP_TOTP_ISSUER = "IOM"
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc): staff may sign in through the force's
+# identity provider instead of a password. Accounts and roles are still made in iom; the claim
+# IOM_SSO_USER_CLAIM names the account by IOM_SSO_USER_FIELD. A code from this site's
+# authenticator is still asked unless the provider says (`amr`) that it checked a second factor.
+IOM_SSO = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+IOM_SSO_NAME = os.environ.get("IOM_SSO_NAME", "your organisation's account")
+IOM_SSO_USER_CLAIM = os.environ.get("IOM_SSO_USER_CLAIM", "email")
+IOM_SSO_USER_FIELD = os.environ.get("IOM_SSO_USER_FIELD", "email")  # "email" or "username"
+IOM_SSO_MFA_METHODS = os.environ.get("IOM_SSO_MFA_METHODS", "mfa").split(",")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-in?sso=failed"
+if IOM_SSO:
+    AUTHENTICATION_BACKENDS.append("iom.accounts.backends.IdentityProviderBackend")
 
 IOM_SERVICE_NAME = os.environ.get("IOM_SERVICE_NAME", "Integrated Offender Management")
 IOM_PARTNERSHIP_NAME = os.environ.get(
