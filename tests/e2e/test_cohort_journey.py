@@ -89,3 +89,18 @@ def test_flag_see_contact_and_notice(live_server: Any, browser: Any) -> None:
     member.refresh_from_db()
     assert member.status == Membership.Status.EXIT_PERIOD
     assert member.notice_given_on == today
+
+    # The cohort list: its pages in a sub navigation, the one open marked, and columns that sort.
+    other = w.person("K3", date(1985, 1, 1), given_name="Kim")
+    Membership.objects.create(
+        person=other, scheme=scheme, cohort="flex", start=today - timedelta(days=300)
+    )
+    page.goto(f"{base}/cohort/")
+    current = page.locator('.moj-sub-navigation__link[aria-current="page"]')
+    assert current.inner_text() == "Cohort"
+    first_member = page.locator("tbody tr").first.locator("td").first
+    page.get_by_role("button", name="Joined").click()
+    assert first_member.inner_text() == "Kim K3"
+    page.get_by_role("button", name="Joined").click()
+    assert first_member.inner_text() == "Jamie J2"
+    page.screenshot(path=str(ARTIFACTS / "cohort-list.png"), full_page=True)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
-from iom.rules import Assessment
+from iom.rules import Assessment, load_catalogue
+from iom.rules.dates import spoken
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 LABELS = {
     "w12": "Recent offending window",
@@ -36,23 +41,16 @@ LABELS = {
 
 
 def words(value: Any) -> str:
+    """A piece of a rule's evidence as a panel member reads it: dates in words, offences named."""
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
         if "start" in value and "end" in value:
-            added = value.get("custody_days_added")
-            return f"{value['start']} to {value['end']}" + (
-                f" (+{added} days in custody)" if added else ""
-            )
+            return _window(value)
         if "id" in value:
-            bits = [value.get("offence_code"), value.get("conviction_date")]
-            extra = f", {value['points']} points" if "points" in value else ""
-            extra += (
-                f", weight {value['weight']:g}" if isinstance(value.get("weight"), float) else ""
-            )
-            return f"{value['id']} ({', '.join(b for b in bits if b)}{extra})"
+            return _conviction(value)
         return "; ".join(
             f"{LABELS.get(k, k.replace('_', ' '))}: {words(v)}" for k, v in value.items()
         )
@@ -60,7 +58,30 @@ def words(value: Any) -> str:
         return ", ".join(words(v) for v in value) or "none"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return spoken(date.fromisoformat(value))
     return str(value)
+
+
+def _window(value: dict[str, Any]) -> str:
+    added = value.get("custody_days_added")
+    custody = f", lengthened by {added} days in custody" if added else ""
+    return f"{words(value['start'])} to {words(value['end'])}{custody}"
+
+
+def _conviction(value: dict[str, Any]) -> str:
+    """C1: Other burglary in a dwelling (02803), convicted 1 November 2026, weight 438."""
+    code = value.get("offence_code")
+    offence = load_catalogue().offences.get(code) if code else None
+    named = f"{offence.plain} ({code})" if offence else code
+    bits = [f"{value['id']}: {named}" if named else str(value["id"])]
+    if value.get("conviction_date"):
+        bits.append(f"convicted {words(value['conviction_date'])}")
+    if "points" in value:
+        bits.append(f"{value['points']} points")
+    if isinstance(value.get("weight"), float):
+        bits.append(f"weight {value['weight']:g}")
+    return ", ".join(bits)
 
 
 def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,2 +1,4 @@
 import { initAll } from "./govuk/govuk-frontend.min.js";
+import { initAll as initMojFrontend } from "./govuk/moj-frontend.min.js";
 initAll();
+initMojFrontend();
