@@ -118,11 +118,13 @@ def test_impact_reports_bad_rows_and_computes_the_rest(tmp_path: Path) -> None:
         + "ZZ,derbyshire,fixed,north,2024-01-01,,\n"
         + "A2,derbyshire,fixed,north,2024-02-30,,\n"
         + "A3,derbyshire,fixed,north,2024-01-01,,positive_progress\n"
+        + "A4,derbyshire,fixed,north,2024-01-01\n"
+        + "A5,derbyshire,fixed,north,2024-01-01,,,extra\n"
     )
     out = tmp_path / "out.json"
     result = impact(tmp_path, memberships, out)
     assert result.returncode == 2
-    assert "3 rejected rows" in result.stderr
+    assert "5 rejected rows" in result.stderr
     assert [e["person_id"] for e in json.loads(out.read_text())["episodes"]] == ["A1"]
     with (tmp_path / "out.json.rejects.csv").open() as handle:
         rejects = list(csv.DictReader(handle))
@@ -130,7 +132,10 @@ def test_impact_reports_bad_rows_and_computes_the_rest(tmp_path: Path) -> None:
         ("3", "ZZ", "person_id"),
         ("4", "A2", "start"),
         ("5", "A3", "end_reason"),
+        ("6", "A4", "row"),
+        ("7", "A5", "row"),
     ]
+    assert rejects[3]["reason"] == "5 cells where the header has 7"
     assert "is not a date" in rejects[1]["reason"]
 
 

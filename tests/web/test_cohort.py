@@ -8,7 +8,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
@@ -415,3 +417,22 @@ def test_the_check_page_and_a_flag_end_on_my_cohort(team: dict[str, User]) -> No
     mine = signed_in_as(team["om"]).get("/cohort/mine/").content.decode()
     assert "Intelligence flagged" in mine
     assert "Ask about it" in mine
+
+
+def test_what_is_due_and_a_caseload_cost_the_same_queries_for_any_number_of_members(
+    team: dict[str, User],
+) -> None:
+    """Each member's next step reads prefetched records and one lookup of each scheme's rules."""
+
+    def queries_for_due_and_caseload() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            queries.due(team["coordinator"], TODAY)
+            queries.steps(queries.caseload(team["om"]), TODAY)
+        return len(captured.captured_queries)
+
+    for n in range(2):
+        allocated(team, local_id=f"Q{n}", days_ago=200 + n)
+    two = queries_for_due_and_caseload()
+    for n in range(2, 8):
+        allocated(team, local_id=f"Q{n}", days_ago=200 + n)
+    assert queries_for_due_and_caseload() == two

@@ -108,3 +108,33 @@ def test_nothing_to_compare_is_said(signed_in: Callable[[str], Client]) -> None:
     scheme_with_a_borderline_person()
     page = propose(signed_in(Role.COORDINATOR))
     assert "Give at least one new value, or a policy file" in page
+
+
+def test_children_who_would_change_are_not_named_to_a_role_that_may_not_open_them(
+    signed_in: Callable[[str], Client],
+) -> None:
+    """The MAIT analyst scores youth referrals but may not open a child's record."""
+    make_schemes()
+    today = timezone.localdate()
+    child = m.Person.objects.create(
+        local_id="YOUNG1",
+        given_name="Robin",
+        family_name="Young",
+        date_of_birth=today.replace(year=today.year - 16, day=1),
+        area="Nottingham City",
+    )
+    m.Conviction.objects.create(
+        person=child,
+        conviction_id="C1",
+        offence_code="03401",
+        conviction_date=today - timedelta(days=60),
+    )
+    data = {"in_force_from": today.isoformat(), "p_matrix_threshold": "1"}
+    url = "/policies/what-if/?scheme=nottinghamshire"
+    analyst = signed_in(Role.MAIT_ANALYST).post(url, data).content.decode()
+    assert "1 would change outcome or cohort" in analyst
+    assert "Robin Young" not in analyst
+    assert "YOUNG1" not in analyst
+    assert "A person your role may not open" in analyst
+    coordinator = signed_in(Role.COORDINATOR).post(url, data).content.decode()
+    assert "Robin Young" in coordinator

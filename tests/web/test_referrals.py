@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from iom.accounts.models import AgencyKind, Role
+from iom.accounts.services import make_token
 from iom.audit.models import AuditEvent
 from iom.cases.models import Membership
 from iom.errors import NotAllowed
@@ -155,6 +156,22 @@ def test_referrals_about_children_are_hidden_from_adult_only_roles() -> None:
     assert "Y1" not in probation.get("/referrals/").content.decode()
     chair = signed_in_as(w.staff(Role.PANEL_CHAIR, AgencyKind.POLICE))
     assert chair.get(f"/referrals/{referral.pk}/").status_code == 200
+
+
+def test_a_role_barred_from_youth_referrals_cannot_make_one() -> None:
+    """Not by choosing the youth scheme for an adult it may see, on the page or through the API."""
+    scheme, _, _ = youth_setup()
+    adult = w.fixed_candidate()
+    om = w.staff(Role.PROBATION_OM, AgencyKind.PROBATION)
+    page = signed_in_as(om).get(f"/referrals/new/?person={adult.pk}&scheme={scheme.pk}")
+    assert page.status_code == 404
+    key = make_token(om, "case system", 30)[1]
+    given = {"person_id": adult.local_id, "scheme": scheme.slug, "iom_offer": "Support"}
+    made = Client().post(
+        "/api/referrals", given, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert made.status_code == 404
+    assert not Referral.objects.filter(scheme=scheme).exists()
 
 
 # Automatic referrals

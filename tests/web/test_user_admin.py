@@ -121,3 +121,12 @@ def test_the_system_admin_adds_an_agency(signed_in: Callable[[str], Client]) -> 
     assert Agency.objects.filter(name="Derby City Council").exists()
     again = client.post("/accounts/agencies/", {"name": "derby city council", "kind": "other"})
     assert "There is already an agency with this name" in again.content.decode()
+
+
+def test_reading_a_staff_account_is_logged(signed_in: Callable[[str], Client]) -> None:
+    client = signed_in(Role.SYSTEM_ADMIN)
+    add(client)
+    nina = User.objects.get(username="nina")
+    assert client.get(f"/accounts/users/{nina.pk}/").status_code == 200
+    event = AuditEvent.objects.filter(record_type="user", record_id=str(nina.pk)).latest("id")
+    assert (event.operation, event.description) == ("consultation", "read account nina")

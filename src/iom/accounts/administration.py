@@ -68,6 +68,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{user.username} changed")
             return redirect("accounts:user", pk)
+    record(request.user, Operation.CONSULTATION, "user", user.pk, f"read account {user.username}")
     context = {
         "form": form,
         "person": user,

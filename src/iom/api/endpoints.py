@@ -26,6 +26,7 @@ from iom.people import models as m
 from iom.people.importer import import_records
 from iom.people.records import to_rules
 from iom.referrals import services as referral_services
+from iom.referrals.models import Referral
 from iom.referrals.queries import visible_referrals
 from iom.rules import assess, load_catalogue
 from iom.schemes.models import Scheme
@@ -221,7 +222,7 @@ def refer(request: HttpRequest, given: ReferralIn) -> dict[str, Any]:
     user: Any = request.user
     person = _person(request, given.person_id)
     scheme = get_object_or_404(Scheme, slug=given.scheme)
-    _may(request, "make_referral")
+    _may(request, "make_referral", Referral(person=person, scheme=scheme))  # a youth scheme's rule
     try:
         referral = referral_services.submit_answers(user, person, scheme, given.dict())
     except NotAllowed as problem:

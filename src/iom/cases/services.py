@@ -23,6 +23,7 @@ from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import to_rules
+from iom.rules import Policy
 from iom.rules.exits import NEXT_STEPS, NextStep, next_step
 
 M = cm.Membership
@@ -394,12 +395,17 @@ def end(user: Any, membership: M, on: date, reason: str, note: str, plan: str = 
     membership.contact_plan.filter(ended_on__isnull=True).update(ended_on=on)
 
 
-def step_for(membership: M, as_of: date) -> NextStep:
-    """What the exit rules say is next for this member on `as_of`."""
+def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextStep:
+    """What the exit rules say is next for this member on `as_of`.
+
+    Lists pass the scheme's `policy` (from `Scheme.policies_in_force`) and prefetch the person's
+    records (`cases.queries.for_steps`), so each member costs no query of its own.
+    """
     person = membership.person
     rules_person = to_rules(person)
-    moves = {m.kind: m.on for m in person.movements.filter(on__gte=membership.start).order_by("on")}
-    params = membership.scheme.policy().parameters_on(as_of)
+    moved = sorted(person.movements.all(), key=lambda m: m.on)
+    moves = {m.kind: m.on for m in moved if m.on >= membership.start}
+    params = (policy or membership.scheme.policy()).parameters_on(as_of)
     return next_step(
         membership.start,
         rules_person.convictions,

@@ -4,6 +4,7 @@ in force (coordinators)."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +32,12 @@ def what_if(request: HttpRequest) -> HttpResponse:
         result = what_ifs.run(
             chosen, form.cleaned_data["policy"], form.cleaned_data["in_force_from"]
         )
+        user: Any = request.user
+        result.people = {  # a child's name only to a role that may open the child's record
+            local_id: person
+            for local_id, person in result.people.items()
+            if user.has_perm("iom.view_person", person)
+        }
         digest = hashlib.sha256(text.encode()).hexdigest()
         request.session[SEEN] = {"scheme": chosen.pk, "digest": digest, "text": text}
         shown = ",".join(str(p.pk) for p in result.people.values())

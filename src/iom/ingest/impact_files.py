@@ -30,8 +30,9 @@ class RowProblem(ValueError):
         self.field, self.value, self.reason = field, value, reason
 
 
-def rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """Each data row with its line number (the header is line 1), cells in `columns` order."""
+def rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str], str]]:
+    """Each data row with its line number (the header is line 1), cells in `columns` order, and
+    what is wrong with its shape ("" when nothing is); blank lines are skipped."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as error:
@@ -49,9 +50,13 @@ def rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]
         order = [header.index(c) for c in columns]
         try:
             for cells in reader:
+                if not cells:
+                    continue
+                shape = ""
                 if len(cells) != len(header):
+                    shape = f"{len(cells)} cells where the header has {len(header)}"
                     cells = (cells + [""] * len(header))[: len(header)]
-                yield reader.line_num, [cells[i].strip() for i in order]
+                yield reader.line_num, [cells[i].strip() for i in order], shape
         except UnicodeDecodeError:
             raise UnreadableInput(f"{path}: not UTF-8 text; save the file as UTF-8") from None
 
@@ -85,7 +90,10 @@ def read_rows(
 ) -> tuple[list[T], list[Problem]]:
     good: list[T] = []
     problems: list[Problem] = []
-    for line, cells in rows(path, columns):
+    for line, cells, shape in rows(path, columns):
+        if shape:
+            problems.append(Problem(str(path), line, cells[0], "row", shape, ""))
+            continue
         try:
             good.append(build(cells))
         except RowProblem as problem:

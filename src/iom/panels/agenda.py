@@ -13,9 +13,11 @@ from typing import Any
 
 from iom.accounts.permissions import may_see_youth_referrals
 from iom.cases.models import Cohort, Membership
+from iom.cases.queries import for_steps
 from iom.cases.services import step_for
 from iom.panels.models import AgendaItem, Meeting
 from iom.referrals.models import Referral
+from iom.rules import Policy
 from iom.rules.parameters import DerbyshireParameters
 
 RELEASE_WITHIN = timedelta(days=28)
@@ -76,15 +78,17 @@ def build(meeting: Meeting) -> list[Item]:
         for r in referrals_to_decide(meeting)
     ]
     members = list(
-        Membership.objects.current()
-        .filter(scheme=meeting.scheme, start__lte=meeting.held_on)
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name")
+        for_steps(
+            Membership.objects.current()
+            .filter(scheme=meeting.scheme, start__lte=meeting.held_on)
+            .select_related("person")
+            .order_by("person__family_name", "person__given_name")
+        )
     )
     policy = meeting.scheme.policy()
     params = policy.parameters_on(meeting.held_on)
     for member in members:
-        items += member_prompts(member, meeting)
+        items += member_prompts(member, meeting, policy)
     if isinstance(params, DerbyshireParameters):
         items += composition(members, params.fixed_min_share)
     return items
@@ -98,7 +102,7 @@ STEP_ITEMS = {
 }
 
 
-def member_prompts(member: Membership, meeting: Meeting) -> list[Item]:
+def member_prompts(member: Membership, meeting: Meeting, policy: Policy) -> list[Item]:
     """What the exit rules (`cases.services.step_for`, on the meeting's date) ask of the panel."""
     person, day = member.person, meeting.held_on
     items = []
@@ -106,7 +110,7 @@ def member_prompts(member: Membership, meeting: Meeting) -> list[Item]:
         items.append(
             Item(K.MOVED_AWAY, str(person), f"Recorded area: {person.area}", person_id=person.pk)
         )
-    step = step_for(member, day)
+    step = step_for(member, day, policy)
     text = step.reasons[0].text if step.reasons else ""
     if step.code in STEP_ITEMS and not (step.code == "transferred_out" and items):
         items.append(Item(STEP_ITEMS[step.code], str(person), text, person_id=person.pk))

@@ -85,6 +85,7 @@ def _scheme_for(request: HttpRequest, person: pm.Person) -> Scheme:
 def new(request: HttpRequest) -> HttpResponse:
     person = _person_for(request)
     scheme = _scheme_for(request, person)
+    require_object(request, "make_referral", Referral(person=person, scheme=scheme), "referral")
     assessment = assessment_now(person, scheme)
     user: Any = request.user
     initial = {

@@ -37,8 +37,15 @@ class Scheme(models.Model):
 
     def policy(self) -> Policy:
         """The policy in force: the latest version a coordinator activated, else the bundled file."""
-        text = self._activated_text()
-        return load_policy(self.policy_id) if text is None else _parsed(text)
+        return _in_force(self.policy_id, self._activated_text())
+
+    @classmethod
+    def policies_in_force(cls) -> dict[int, Policy]:
+        """Every scheme's policy in force, by scheme id, in two queries (for lists of members)."""
+        latest: dict[int, str] = {}
+        for scheme_id, text in PolicyVersion.objects.values_list("scheme_id", "text"):
+            latest.setdefault(scheme_id, text)  # versions come latest first
+        return {s.pk: _in_force(s.policy_id, latest.get(s.pk)) for s in cls.objects.all()}
 
     def policy_text(self) -> str:
         """The YAML of the policy in force."""
@@ -50,6 +57,10 @@ class Scheme(models.Model):
     def _activated_text(self) -> str | None:
         """The latest activated version's YAML (PolicyVersion orders latest first), if any."""
         return self.policy_versions.values_list("text", flat=True).first()
+
+
+def _in_force(policy_id: str, activated_text: str | None) -> Policy:
+    return load_policy(policy_id) if activated_text is None else _parsed(activated_text)
 
 
 @lru_cache(maxsize=32)

@@ -24,6 +24,8 @@ OUTCOME_SQL = {
         "CASE WHEN refer_to_selection_meeting THEN 'refer' ELSE 'do_not_refer' END"
     ),
 }
+# The matrix places nobody in a cohort.
+COHORT_SQL = {"derbyshire_cohorts": "cohort", "nottinghamshire_matrix": "NULL::VARCHAR"}
 COLUMNS = ("person_id", "outcome_before", "outcome_after", "cohort_before", "cohort_after")
 
 
@@ -62,7 +64,8 @@ def screen_as(
     engine.ENGINES[policy.engine](con, policy, as_of, catalogue)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT person_id, line, "
-        f"{OUTCOME_SQL[policy.engine]} AS outcome, cohort FROM decided"
+        f"{OUTCOME_SQL[policy.engine]} AS outcome, {COHORT_SQL[policy.engine]} AS cohort "
+        "FROM decided"
     )
 
 
