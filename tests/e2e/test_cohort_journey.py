@@ -103,4 +103,11 @@ def test_flag_see_contact_and_notice(live_server: Any, browser: Any) -> None:
     assert first_member.inner_text() == "Kim K3"
     page.get_by_role("button", name="Joined").click()
     assert first_member.inner_text() == "Jamie J2"
+    # The MoJ filter: a filter applied shows as a tag that removes it.
+    page.get_by_label("Cohort (optional)").select_option("flex")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_selector(".moj-filter__tag")
+    assert page.locator("tbody tr").count() == 1
     page.screenshot(path=str(ARTIFACTS / "cohort-list.png"), full_page=True)
+    page.get_by_role("link", name="Remove this filter Flex").click()
+    page.wait_for_selector("text=2 members")

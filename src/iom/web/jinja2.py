@@ -110,6 +110,28 @@ def share(part: int, whole: int) -> str:
     return f"{part} of {whole} ({round(100 * part / whole)}%)"
 
 
+def chosen_filters(form: Any) -> list[dict[str, str]]:
+    """The filters a bound form applies, in words, each with the query that drops it (the MoJ
+    filter's selected-filter tags)."""
+    if not form.is_bound or not form.is_valid():
+        return []
+    chosen = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", False):
+            continue
+        field = form.fields[name]
+        if hasattr(field, "label_from_instance"):
+            text = field.label_from_instance(value)
+        elif hasattr(field, "choices"):
+            text = dict(field.choices).get(value, value)
+        else:
+            text = "Yes" if value is True else str(value)
+        rest = form.data.copy()
+        rest.pop(name, None)
+        chosen.append({"label": str(field.label), "text": str(text), "query": rest.urlencode()})
+    return chosen
+
+
 def environment(**options: Any) -> Environment:
     ours = options.pop("loader")  # Django's FileSystemLoader over TEMPLATES["DIRS"]
     options["loader"] = ChoiceLoader(
@@ -124,6 +146,7 @@ def environment(**options: Any) -> Environment:
         url=url,
         field_kind=field_kind,
         field_value=field_value,
+        chosen_filters=chosen_filters,
         get_messages=get_messages,
         site=Site(),
     )
