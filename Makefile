@@ -6,6 +6,7 @@ AS_OF ?= 2024-06-30
 DEMO_PEOPLE ?= 2000
 BENCH_PEOPLE ?= 1000000
 NATIONAL ?= 13000000
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/iom_bench
 GOVUK := node_modules/govuk-frontend/dist/govuk
 MOJ := node_modules/@ministryofjustice/frontend/moj
 STATIC := src/iom/web/static/govuk
@@ -55,10 +56,13 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install  ## screening at 1M and 13M people; importing 100,000; impact on 100,000 episodes, fairness on 1M
+bench: install  ## screening at 1M and 13M people; importing 100,000; impact on 100,000 episodes, fairness on 1M; the web under load
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/import_people.py --people 100000
+	DATABASE_URL=$(BENCH_POSTGRES)_import $(BIN)/python bench/import_people.py --people 100000 --out bench/results/import-postgresql.json
 	$(BIN)/python bench/impact.py --episodes 100000 --people 1000000
+	$(BIN)/python bench/web_load.py --people $(BENCH_PEOPLE) --database $(BENCH_POSTGRES)_load
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import time
 from datetime import date
 from pathlib import Path
+
+from postgres import ensure_database
 
 
 def main() -> None:
@@ -26,6 +29,8 @@ def main() -> None:
     if "DATABASE_URL" not in os.environ:
         database.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        ensure_database(os.environ["DATABASE_URL"])
 
     from iom.synth import generate
     from iom.synth.writers import write
@@ -53,6 +58,7 @@ def main() -> None:
     report = {
         "benchmark": "import",
         "database": connection.vendor,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "people": counts["people"],
         "convictions": counts["convictions"],
         "first_import": {

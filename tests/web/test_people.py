@@ -31,6 +31,39 @@ def test_import_tables_then_rerun_changes_nothing() -> None:
     assert m.Person.objects.count() == 4
 
 
+def test_a_failure_part_way_through_a_batch_leaves_nothing_of_that_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """People, their convictions and their access-log events go in by COPY (or one prepared
+    statement on SQLite) inside the batch's transaction: a batch that fails leaves no trace, the
+    batches before it stay, and a rerun loads the rest."""
+    from iom.people import importer, records
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    real_children, calls = records._children, []
+
+    def failing_second_time(pairs: list) -> None:
+        calls.append(len(pairs))
+        real_children(pairs)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(records, "_children", failing_second_time)
+    with pytest.raises(RuntimeError):
+        import_file(EXAMPLES / "extract")
+    run = m.ImportRun.objects.get()
+    assert run.status == m.ImportRun.Status.FAILED
+    held = set(m.Person.objects.values_list("local_id", flat=True))
+    assert len(held) == 2
+    assert m.Conviction.objects.exclude(person__local_id__in=held).count() == 0
+    logged = AuditEvent.objects.filter(record_type="person", operation="collection")
+    assert {int(e.record_id) for e in logged} == set(m.Person.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(records, "_children", real_children)
+    again = import_file(EXAMPLES / "extract")
+    assert (again.created, again.unchanged) == (2, 2)
+    assert m.Person.objects.get(local_id="E1").convictions.count() == 2
+
+
 def test_import_updates_by_pnc_id_and_keeps_bad_rows_aside(tmp_path: Path) -> None:
     import_file(EXAMPLES / "people.jsonl")
     rows = [json.loads(line) for line in (EXAMPLES / "people.jsonl").read_text().splitlines()]

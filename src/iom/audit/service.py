@@ -23,6 +23,7 @@ from django.utils import timezone
 from iom.audit import checkpoint
 from iom.audit.middleware import current_request_id
 from iom.audit.models import AuditEvent, Operation
+from iom.bulk import insert_rows
 from iom.ingest.text import storable
 
 GENESIS = "0" * 64
@@ -43,9 +44,13 @@ CHAINED_FIELDS = (
 LOCK_KEY = 4_206_2021  # PostgreSQL advisory lock that orders writers of the chain
 
 
-def digest(previous_hash: str, event: AuditEvent) -> str:
-    content = {name: getattr(event, name) for name in CHAINED_FIELDS}
-    content["at"] = event.at.isoformat()
+def digest(previous_hash: str, event: Any) -> str:
+    """The event's link in the chain; `event` is a stored event or its values by name."""
+    if isinstance(event, dict):
+        content = {name: event[name] for name in CHAINED_FIELDS}
+    else:
+        content = {name: getattr(event, name) for name in CHAINED_FIELDS}
+    content["at"] = content["at"].isoformat()
     text = previous_hash + json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hmac.new(settings.IOM_AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
@@ -70,55 +75,55 @@ def record(
     description: str = "",
     reason: str = "",
     details: str = "",
-) -> AuditEvent:
+) -> None:
     """Append one event. Call inside the transaction of the change it records (it opens one if none)."""
-    return record_many(
-        user, [Entry(operation, record_type, record_id, description, reason, details)]
-    )[0]
+    record_many(user, [Entry(operation, record_type, record_id, description, reason, details)])
 
 
-def record_many(user: Any, entries: list[Entry]) -> list[AuditEvent]:
+def record_many(user: Any, entries: list[Entry]) -> None:
     """Append several events by one actor in one go (an import batch), chained in order."""
     if not entries:
-        return []
+        return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        previous = (
-            # Always the primary, even inside a block that reads reports from a replica.
-            AuditEvent.objects.using("default")
-            .order_by("-id")
-            .values_list("hash", flat=True)
-            .first()
-            or GENESIS
-        )
-        agency = getattr(user, "agency", None)
-        now = timezone.now()
-        events = []
+        # Always the primary, even inside a block that reads reports from a replica.
+        log = AuditEvent.objects.using("default").order_by("-id")
+        previous = log.values_list("hash", flat=True).first() or GENESIS
+        who = _actor(user)
+        rows = []
         for entry in entries:
-            event = AuditEvent(
-                at=now,
-                user_id_at_time=getattr(user, "pk", None),
-                username=getattr(user, "username", "")
-                or ("system" if user is None else "anonymous"),
-                agency=str(agency) if agency else "",
-                role=getattr(user, "role", "") or "",
-                operation=str(entry.operation),
-                record_type=entry.record_type,
-                record_id=storable(str(entry.record_id))[:100],
-                description=storable(entry.description)[:300],
-                reason=storable(entry.reason),
-                details=storable(entry.details),
-                request_id=current_request_id(),
-                previous_hash=previous,
-            )
-            event.hash = previous = digest(previous, event)
-            events.append(event)
-        written = AuditEvent.objects.bulk_create(events)
-        head = checkpoint.Head(written[-1].pk, written[-1].hash)
+            values = {**who, **_what(entry)}
+            link = digest(previous, values)
+            rows.append((*(values[name] for name in CHAINED_FIELDS), previous, link))
+            previous = link
+        insert_rows(AuditEvent, (*CHAINED_FIELDS, "previous_hash", "hash"), rows)
+        head = checkpoint.Head(log.values_list("id", flat=True).first(), previous)
         transaction.on_commit(lambda: checkpoint.advance(head))
-        return written
+
+
+def _actor(user: Any) -> dict[str, Any]:
+    agency = getattr(user, "agency", None)
+    return {
+        "at": timezone.now(),
+        "user_id_at_time": getattr(user, "pk", None),
+        "username": getattr(user, "username", "") or ("system" if user is None else "anonymous"),
+        "agency": str(agency) if agency else "",
+        "role": getattr(user, "role", "") or "",
+        "request_id": current_request_id(),
+    }
+
+
+def _what(entry: Entry) -> dict[str, Any]:
+    return {
+        "operation": str(entry.operation),
+        "record_type": entry.record_type,
+        "record_id": storable(str(entry.record_id))[:100],
+        "description": storable(entry.description)[:300],
+        "reason": storable(entry.reason),
+        "details": storable(entry.details),
+    }
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import Entry, record, record_many
+from iom.bulk import refresh_statistics
 from iom.ingest.sources import Problem, UnreadableInput, read_people
 from iom.ingest.text import is_storable, storable
 from iom.people import models as m
@@ -27,6 +28,7 @@ from iom.people.records import feed_digest, store_many
 from iom.rules import Person, load_catalogue
 
 BATCH = 2000
+RESTATISTICS_AFTER = 10_000  # people written by one run, after which the planner looks again
 NOT_PERMITTED = (
     "not permitted: your role may not load or change this person's record; ask an IOM coordinator"
 )
@@ -69,6 +71,8 @@ def import_file(
     except BaseException:
         fail(run, "The import stopped part-way: the batches before the stop went in. Run it again.")
         raise
+    if run.created + run.updated >= RESTATISTICS_AFTER:
+        refresh_statistics(m.Person, m.Conviction, m.CustodyPeriod, m.Need, m.OgrsEntry)
     run.status = m.ImportRun.Status.FINISHED
     run.finished_at = timezone.now()
     run.save()
@@ -137,39 +141,54 @@ def _text(field: str, value: str | None, limit: int) -> Iterator[tuple[str, str]
         yield field, "contains a NUL or another character that is not text"
 
 
+# What a batch needs to know of the people already held: no model instance per person.
+HELD = ("pk", "local_id", "pnc_id", "feed_digest")
+
+
 @transaction.atomic
 def _load_batch(run: m.ImportRun, people: list[Person], user: Any) -> None:
-    by_local = {p.local_id: p for p in m.Person.objects.filter(local_id__in=[x.id for x in people])}
+    held = m.Person.objects.values_list(*HELD)
+    by_local = {row[1]: row for row in held.filter(local_id__in=[x.id for x in people])}
     pncs = [x.pnc_id for x in people if x.pnc_id]
-    by_pnc = {p.pnc_id: p for p in m.Person.objects.filter(pnc_id__in=pncs)} if pncs else {}
-    changes: list[tuple[Person, m.Person | None]] = []
+    by_pnc = {row[2]: row for row in held.filter(pnc_id__in=pncs)} if pncs else {}
+    checked = _held_records(user, [*by_local.values(), *by_pnc.values()])
+    changes: list[tuple[Person, int | None]] = []
     refused: list[Person] = []
     for person in people:
-        existing = (by_pnc.get(person.pnc_id) if person.pnc_id else None) or by_local.get(person.id)
-        if not _permitted(user, person, existing):
+        found = (by_pnc.get(person.pnc_id) if person.pnc_id else None) or by_local.get(person.id)
+        pk = None if found is None else found[0]
+        if not _permitted(user, person, checked.get(pk)):
             refused.append(person)
-        elif existing is not None and existing.feed_digest == feed_digest(person):
+        elif found is not None and found[3] == feed_digest(person):
             run.unchanged += 1
         else:
-            changes.append((person, existing))
+            changes.append((person, pk))
     if refused:
         _refuse(run, refused, user)
-    stored = store_many(changes)
-    run.created += sum(existing is None for _, existing in changes)
-    run.updated += sum(existing is not None for _, existing in changes)
+    existing = m.Person.objects.in_bulk([pk for _, pk in changes if pk is not None])
+    stored = store_many([(person, existing.get(pk)) for person, pk in changes])
+    run.created += sum(pk is None for _, pk in changes)
+    run.updated += sum(pk is not None for _, pk in changes)
     record_many(
         user,
         [
             Entry(
-                Operation.COLLECTION if existing is None else Operation.ALTERATION,
+                Operation.COLLECTION if was is None else Operation.ALTERATION,
                 "person",
-                row.pk,
+                pk,
                 f"import run {run.pk}: {run.source}",
             )
-            for (_, existing), row in zip(changes, stored, strict=True)
+            for (_, was), pk in zip(changes, stored, strict=True)
         ],
     )
     run.save()
+
+
+def _held_records(user: Any, held: list[tuple[Any, ...]]) -> dict[int, m.Person]:
+    """The held records to check the uploader's rights on (none for the command line)."""
+    if getattr(user, "pk", None) is None:
+        return {}
+    return m.Person.objects.in_bulk([row[0] for row in held])
 
 
 def _permitted(user: Any, incoming: Person, existing: m.Person | None) -> bool:

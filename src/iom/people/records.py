@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date
 from functools import lru_cache
@@ -9,9 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from iom.ingest.tables import person_rows
+from iom.bulk import insert_rows, new_ids
 from iom.people import models as m
-from iom.people.bulk import insert_rows
 from iom.rules import (
     Assessment,
     Conviction,
@@ -74,20 +74,24 @@ def assessment_now(person: m.Person, scheme: Any, as_of: date | None = None) -> 
     return assess(to_rules(person), policy, as_of or timezone.localdate(), load_catalogue())
 
 
+# A person's fields that are lists, fingerprinted in sorted order; every other field as it is.
+LISTED = ("convictions", "custody", "needs")
+SINGLE = tuple(f.name for f in dataclasses.fields(Person) if f.name not in LISTED)
+
+
 @lru_cache(maxsize=4096)
 def feed_digest(person: Person) -> str:
     """A fingerprint of what the feed says about a person: unchanged records are left alone.
 
-    Everything the feed's three tables hold about the person, the lists sorted so that the order
-    they arrive in does not matter (PostgreSQL's collation orders conviction ids differently from
-    the feed). Built from tuples, not JSON: a force's first load fingerprints a million people.
+    Every field of the person, the lists sorted so that the order they arrive in does not matter
+    (PostgreSQL's collation orders conviction ids differently from the feed). Built from the
+    dataclasses' own representations: a force's first load fingerprints a million people.
     """
-    rows = person_rows(person)
-    [fields] = rows["people"]
     record = (
-        tuple({**fields, "needs": sorted(person.needs)}.items()),
-        sorted(tuple(map(str, c.values())) for c in rows["convictions"]),
-        sorted(tuple(map(str, k.values())) for k in rows["custody"]),
+        tuple(getattr(person, name) for name in SINGLE),
+        sorted(map(repr, person.convictions)),
+        sorted(map(repr, person.custody)),
+        sorted(person.needs),
     )
     return hashlib.sha256(repr(record).encode()).hexdigest()
 
@@ -132,27 +136,39 @@ def person_fields(person: Person) -> dict[str, Any]:
     }
 
 
-def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[m.Person]:
-    """Create or update nominals from the feed in bulk; their child records become the feed's."""
-    new = [m.Person(**person_fields(p)) for p, existing in changes if existing is None]
-    m.Person.objects.bulk_create(new)
+def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[int]:
+    """Create or update nominals from the feed in bulk; their child records become the feed's.
+
+    Returns each one's primary key, in the order of `changes`.
+    """
+    fresh = iter(new_ids(m.Person, sum(existing is None for _, existing in changes)))
+    stored = [next(fresh) if existing is None else existing.pk for _, existing in changes]
+    now = timezone.now()
+    insert_rows(
+        m.Person,
+        ("id", *PERSON_FIELDS, "address", "updated_at"),
+        (
+            (pk, *map(person_fields(person).__getitem__, PERSON_FIELDS), "", now)
+            for (person, existing), pk in zip(changes, stored, strict=True)
+            if existing is None
+        ),
+    )
     updated = []
     for person, existing in changes:
         if existing is not None:
             for name, value in person_fields(person).items():
                 setattr(existing, name, value)
+            existing.updated_at = now
             updated.append(existing)
-    m.Person.objects.bulk_update(updated, PERSON_FIELDS)
+    m.Person.objects.bulk_update(updated, [*PERSON_FIELDS, "updated_at"])
     for model in (m.Conviction, m.CustodyPeriod, m.Need):
         model.objects.filter(person__in=updated).delete()
     m.OgrsEntry.objects.filter(person__in=updated, assessor=FEED).delete()
-    fresh = iter(new)
-    stored = [existing if existing is not None else next(fresh) for _, existing in changes]
     _children(list(zip((p for p, _ in changes), stored, strict=True)))
     return stored
 
 
-def _children(pairs: list[tuple[Person, m.Person]]) -> None:
+def _children(pairs: list[tuple[Person, int]]) -> None:
     insert_rows(
         m.Conviction,
         (
@@ -168,7 +184,7 @@ def _children(pairs: list[tuple[Person, m.Person]]) -> None:
         ),
         (
             (
-                row.pk,
+                pk,
                 c.id,
                 c.offence_code,
                 c.offence_date,
@@ -178,22 +194,22 @@ def _children(pairs: list[tuple[Person, m.Person]]) -> None:
                 c.domestic_abuse,
                 c.description or "",
             )
-            for p, row in pairs
+            for p, pk in pairs
             for c in p.convictions
         ),
     )
     insert_rows(
         m.CustodyPeriod,
         ("person", "kind", "start", "end", "sentence_days"),
-        ((row.pk, k.kind, k.start, k.end, k.sentence_days) for p, row in pairs for k in p.custody),
+        ((pk, k.kind, k.start, k.end, k.sentence_days) for p, pk in pairs for k in p.custody),
     )
-    insert_rows(m.Need, ("person", "need"), ((row.pk, n) for p, row in pairs for n in p.needs))
+    insert_rows(m.Need, ("person", "need"), ((pk, n) for p, pk in pairs for n in p.needs))
     insert_rows(
         m.OgrsEntry,
         ("person", "score", "assessed_on", "version", "assessor"),
         (
-            (row.pk, p.ogrs.score, p.ogrs.assessed_on, p.ogrs.version or "", FEED)
-            for p, row in pairs
+            (pk, p.ogrs.score, p.ogrs.assessed_on, p.ogrs.version or "", FEED)
+            for p, pk in pairs
             if p.ogrs is not None
         ),
     )

@@ -1,0 +1,80 @@
+"""Writing many rows at once: PostgreSQL's COPY, or one prepared statement run for every row.
+
+The ORM's `bulk_create` builds a model instance per row and, on SQLite, splits inserts into
+statements of a few hundred rows; a first load of a force's records (ten million convictions,
+an access-log event per person) needs neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import DateTimeField, Model
+
+
+def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert `rows` (values in `fields` order) into the model's table; how many went in."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        values = [_adapted(model, fields, row) for row in rows]
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+        return len(values)
+
+
+def _adapted(model: type[Model], fields: Sequence[str], row: Sequence[Any]) -> Sequence[Any]:
+    """Moments as Django stores them in SQLite (UTC text); other values are taken as they are."""
+    if not any(isinstance(model._meta.get_field(name), DateTimeField) for name in fields):
+        return row
+    return [
+        connection.ops.adapt_datetimefield_value(value)
+        if isinstance(model._meta.get_field(name), DateTimeField)
+        else value
+        for name, value in zip(fields, row, strict=True)
+    ]
+
+
+def new_ids(model: type[Model], count: int) -> list[int]:
+    """`count` primary keys for rows about to be inserted with `insert_rows`.
+
+    PostgreSQL hands them out from the table's sequence; on SQLite the transaction holds the
+    write lock from its start (IMMEDIATE), so the keys after the largest ever used are free (never
+    a deleted row's key: the access log may still name it).
+    """
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0), "
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        largest = cursor.fetchone()[0]
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def refresh_statistics(*models: type[Model]) -> None:
+    """Have the database look at the tables again after a bulk load, so that its query plans fit
+    what they now hold (after a first load PostgreSQL would otherwise read all ten million
+    convictions to find one person's, until autovacuum comes round)."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
