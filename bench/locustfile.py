@@ -43,25 +43,16 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         self.account = PLAN["users"][next(NEXT_USER) % len(PLAN["users"])]
-        page = self.client.get("/accounts/sign-in", name="sign in (page)")
-        self.client.post(
-            "/accounts/sign-in",
-            {
-                "username": self.account["username"],
-                "password": PLAN["password"],
-                "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),
-            },
-            name="sign in (password)",
-        )
-        page = self.client.get("/accounts/sign-in/code", name="sign in (code page)")
-        self.client.post(
-            "/accounts/sign-in/code",
-            {
-                "code": totp(self.account["secret"], time.time()),
-                "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),
-            },
-            name="sign in (code)",
-        )
+        credentials = {"username": self.account["username"], "password": PLAN["password"]}
+        self.submit("/accounts/sign-in", "/accounts/sign-in", credentials, "sign in (password)")
+        code = {"code": totp(self.account["secret"], time.time())}
+        self.submit("/accounts/sign-in/code", "/accounts/sign-in/code", code, "sign in (code)")
+
+    def submit(self, page: str, action: str, fields: dict[str, str], name: str) -> None:
+        """Open the form's page, then post the fields with its CSRF token, as a browser would."""
+        shown = self.client.get(page, name=f"{name}: the page")
+        token = TOKEN.search(shown.text).group(1)
+        self.client.post(action, {**fields, "csrfmiddlewaretoken": token}, name=name)
 
     @task(4)
     def search(self) -> None:
@@ -86,15 +77,10 @@ class Staff(HttpUser):
     @task(1)
     def record_contact(self) -> None:
         member = random.choice(self.account["members"])
-        page = self.client.get(f"/cohort/{member}/", name="member page")
-        self.client.post(
-            f"/cohort/{member}/contacts",
-            {
-                "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),
-                "contact-on": time.strftime("%Y-%m-%d"),
-                "contact-kind": "home_visit",
-                "contact-outcome": "attended",
-                "contact-note": "Load test visit",
-            },
-            name="record a contact",
-        )
+        fields = {
+            "contact-on": time.strftime("%Y-%m-%d"),
+            "contact-kind": "home_visit",
+            "contact-outcome": "attended",
+            "contact-note": "Load test visit",
+        }
+        self.submit(f"/cohort/{member}/", f"/cohort/{member}/contacts", fields, "record a contact")
