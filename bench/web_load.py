@@ -47,6 +47,9 @@ def main() -> None:
     parser.add_argument(
         "--think", default="5,15", help="seconds between one user's pages: least,most"
     )
+    parser.add_argument(
+        "--arrivals", type=float, default=1, help="users starting (signing in) per second"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "var/bench")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/web-load.json")
     args = parser.parse_args()
@@ -73,6 +76,7 @@ def main() -> None:
         "load_seconds": loaded,
         "users": args.users,
         "think_seconds": args.think,
+        "arrivals_per_second": args.arrivals,
         "duration_seconds": args.seconds,
         "gunicorn_workers": 2,
         "person_page_200_convictions_ms": page,
@@ -255,7 +259,7 @@ def run_load(args: argparse.Namespace, plan_file: Path) -> dict[str, object]:
                 "--users",
                 str(args.users),
                 "--spawn-rate",
-                "10",
+                str(args.arrivals),
                 "--run-time",
                 f"{args.seconds}s",
                 "--host",
@@ -263,7 +267,6 @@ def run_load(args: argparse.Namespace, plan_file: Path) -> dict[str, object]:
                 "--csv",
                 str(prefix),
                 "--only-summary",
-                "--reset-stats",  # the figures are for the working day, after everyone signed in
             ],
             env=env,
             check=False,

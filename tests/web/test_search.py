@@ -94,3 +94,41 @@ def test_control_characters_in_a_query_are_harmless(
     client = signed_in(Role.COORDINATOR)
     assert client.get("/people/", {"q": "Oka\x00for"}).status_code == 200
     assert client.get("/audit/", {"username": "x\x00y", "record_id": "\x00"}).status_code == 200
+
+
+def test_a_common_name_reads_a_bounded_number_of_matches_then_orders_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iom.people import search
+
+    for n, given in enumerate(["Ula", "Tia", "Sol", "Rex", "Quin"]):
+        m.Person.objects.create(
+            local_id=f"COMMON{n}",
+            given_name=given,
+            family_name="Common",
+            date_of_birth=date(1990, 1, 1),
+        )
+    m.Person.objects.create(local_id="OTHER", family_name="Else", date_of_birth=date(1990, 1, 1))
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    found = list(search.found(search.Query.parse("common")))
+    assert len(found) == 3
+    assert all(p.family_name == "Common" for p in found)
+    assert [p.given_name for p in found] == sorted(p.given_name for p in found)
+    [by_id] = search.found(search.Query.parse("common3"))
+    assert by_id.given_name == "Rex"
+
+
+def test_postgresql_has_the_search_indexes() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the search indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'people_%%_trgm'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "people_person_given_name_trgm",
+        "people_person_family_name_trgm",
+        "people_alias_given_name_trgm",
+        "people_alias_family_name_trgm",
+    }

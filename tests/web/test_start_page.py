@@ -84,3 +84,27 @@ def test_the_person_page_puts_the_users_own_scheme_first(
     user.schemes.add(schemes["nottinghamshire"])
     page = client.get(f"/people/{adult.pk}/").content.decode()
     assert page.index(notts) < page.index(derby)
+
+
+def test_ranking_the_candidates_costs_the_same_queries_for_any_number(
+    make_user: Callable[..., User],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from iom.web.start import candidates
+
+    scheme = w.schemes()["derbyshire"]
+    coordinator = make_user(Role.COORDINATOR)
+
+    def queries_for_drafts(n: int) -> int:
+        for k in range(n):
+            person = w.fixed_candidate(f"RANK{Referral.objects.count()}-{k}")
+            Referral.objects.create(
+                person=person, scheme=scheme, trigger=Referral.Trigger.SCREENING
+            )
+        with CaptureQueriesContext(connection) as captured:
+            candidates(coordinator, timezone.localdate())
+        return len(captured.captured_queries)
+
+    assert queries_for_drafts(2) == queries_for_drafts(6)

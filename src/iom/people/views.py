@@ -18,7 +18,7 @@ from iom.people import services
 from iom.people.explain import evidence_rows, what_would_change
 from iom.people.forms import MovementForm
 from iom.people.records import to_rules
-from iom.people.search import MAX_LENGTH, MAX_WORDS, Query, QueryTooLong, matching
+from iom.people.search import MAX_LENGTH, MAX_WORDS, Query, QueryTooLong, found
 from iom.people.uploads import megabytes, refused_before_receiving
 from iom.rules import Policy, assess, available_policies, load_catalogue, load_policy
 from iom.schemes.models import Scheme
@@ -36,8 +36,8 @@ def search(request: HttpRequest) -> HttpResponse:
         query, error = Query(""), str(too_long)
     if query.text:
         user: Any = request.user
-        found = matching(query).prefetch_related("memberships__scheme")[: RESULTS * 2]
-        people = [p for p in found if user.has_perm("iom.view_person", p)][:RESULTS]
+        matches = found(query).prefetch_related("memberships__scheme")[: RESULTS * 2]
+        people = [p for p in matches if user.has_perm("iom.view_person", p)][:RESULTS]
         record(
             user,
             Operation.CONSULTATION,

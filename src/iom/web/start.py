@@ -58,11 +58,11 @@ def candidates(user: Any, today: date) -> tuple[list[Candidate], int]:
             "person__convictions", "person__custody", "person__needs", "person__ogrs_entries"
         )
     )
-    catalogue = load_catalogue()
+    catalogue, policies = load_catalogue(), Scheme.policies_in_force()
     assessed = []
     for referral in drafts:
         person = to_rules(referral.person)
-        found = assess(person, referral.scheme.policy(), today, catalogue)
+        found = assess(person, policies[referral.scheme_id], today, catalogue)
         assessed.append(Candidate(referral, found, person.ogrs_score))
     assessed.sort(key=lambda c: (c.rank(), c.referral.pk))
     return assessed[:CANDIDATES_SHOWN], len(assessed)
