@@ -27,22 +27,23 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
                     copy.write_row(row)
                     count += 1
             return count
-        values = [_adapted(model, fields, row) for row in rows]
+        moments = [
+            n
+            for n, name in enumerate(fields)
+            if isinstance(model._meta.get_field(name), DateTimeField)
+        ]
+        values = [_adapted(row, moments) for row in rows] if moments else list(rows)
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
         return len(values)
 
 
-def _adapted(model: type[Model], fields: Sequence[str], row: Sequence[Any]) -> Sequence[Any]:
-    """Moments as Django stores them in SQLite (UTC text); other values are taken as they are."""
-    if not any(isinstance(model._meta.get_field(name), DateTimeField) for name in fields):
-        return row
-    return [
-        connection.ops.adapt_datetimefield_value(value)
-        if isinstance(model._meta.get_field(name), DateTimeField)
-        else value
-        for name, value in zip(fields, row, strict=True)
-    ]
+def _adapted(row: Sequence[Any], moments: list[int]) -> list[Any]:
+    """Moments (at positions `moments`) as Django stores them in SQLite: UTC text."""
+    adapted = list(row)
+    for n in moments:
+        adapted[n] = connection.ops.adapt_datetimefield_value(adapted[n])
+    return adapted
 
 
 def new_ids(model: type[Model], count: int) -> list[int]:

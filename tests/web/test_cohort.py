@@ -437,3 +437,18 @@ def test_what_is_due_and_a_caseload_cost_the_same_queries_for_any_number_of_memb
     for n in range(2, 8):
         allocated(team, local_id=f"Q{n}", days_ago=200 + n)
     assert queries_for_due_and_caseload() == two
+
+
+def test_a_long_list_read_names_every_person_in_the_access_log(team: dict[str, User]) -> None:
+    """The event once kept only the first 2,000 characters of the ids shown."""
+    scheme = Scheme.objects.get(slug="derbyshire")
+    people = pm.Person.objects.bulk_create(
+        pm.Person(local_id=f"L{n}", family_name=f"L{n}", date_of_birth=date(1990, 1, 1))
+        for n in range(700)
+    )
+    cm.Membership.objects.bulk_create(
+        cm.Membership(person=p, scheme=scheme, cohort="fixed", start=TODAY) for p in people
+    )
+    assert signed_in_as(team["coordinator"]).get("/cohort/").status_code == 200
+    event = AuditEvent.objects.filter(description="read the cohort").latest("id")
+    assert set(event.details.split(",")) == {str(p.pk) for p in people}

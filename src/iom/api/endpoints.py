@@ -18,7 +18,7 @@ from iom.accounts.access import staff_view
 from iom.accounts.permissions import allowed
 from iom.accounts.services import user_for_key
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.cases import queries as cases
 from iom.cases.models import Membership
 from iom.errors import NotAllowed
@@ -145,7 +145,7 @@ def memberships(request: HttpRequest) -> list[dict[str, Any]]:
         "cohort",
         "",
         "API: read the cohort",
-        details=",".join(str(mm.person_id) for mm in members)[:2000],
+        details=listing(mm.person_id for mm in members),
     )
     return [
         {
@@ -170,7 +170,7 @@ def referrals(request: HttpRequest) -> list[dict[str, Any]]:
         "referral",
         "",
         "API: read referrals",
-        details=",".join(str(r.pk) for r in found)[:2000],
+        details=listing(r.pk for r in found),
     )
     return [
         {

@@ -55,6 +55,12 @@ def digest(previous_hash: str, event: Any) -> str:
     return hmac.new(settings.IOM_AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
+def listing(ids: Iterable[Any]) -> str:
+    """The ids of every record a list showed, for an event's details: all of them, never cut
+    short, or the log would not say who was seen."""
+    return ",".join(str(i) for i in ids)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One event to write: what happened to which record."""

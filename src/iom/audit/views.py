@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from iom.accounts.access import staff_view
 from iom.audit.models import AuditEvent, Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.ingest.text import storable
 
 
@@ -30,7 +30,7 @@ def log(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     details_visible = user.has_perm("iom.view_audit_details")
     if details_visible:
-        shown = ",".join(str(e.pk) for e in page)
+        shown = listing(e.pk for e in page)
         record(
             user,
             Operation.CONSULTATION,

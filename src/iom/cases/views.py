@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from iom.accounts.access import CHANGE, refused, require_object, staff_view
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.cases import forms as cf
 from iom.cases import letters, queries, services
 from iom.cases import models as cm
@@ -25,7 +25,7 @@ M = cm.Membership
 
 def _read(request: HttpRequest, what: str, members: list[M], record_type: str = "cohort") -> None:
     """Log a list read, naming the people shown."""
-    shown = ",".join(str(m.person_id) for m in members)[:2000]
+    shown = listing(m.person_id for m in members)
     record(request.user, Operation.CONSULTATION, record_type, "", what, details=shown)
 
 

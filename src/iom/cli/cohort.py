@@ -25,15 +25,13 @@ def exits_command(as_of: Annotated[date, AS_OF]) -> None:
 
     setup()
     from iom.audit.models import Operation
-    from iom.audit.service import record
+    from iom.audit.service import listing, record
     from iom.cases.models import Membership
     from iom.cases.services import bring_up_to_date
 
     members = list(Membership.objects.current().select_related("person", "scheme").order_by("pk"))
-    ids = ",".join(str(m.person_id) for m in members)
-    record(
-        None, Operation.CONSULTATION, "cohort", "", f"iom exits --as-of {as_of}", details=ids[:2000]
-    )
+    ids = listing(m.person_id for m in members)
+    record(None, Operation.CONSULTATION, "cohort", "", f"iom exits --as-of {as_of}", details=ids)
     for member in members:
         step = bring_up_to_date(member, as_of)
         line = {
@@ -58,20 +56,20 @@ def intel_check_command(as_of: Annotated[date, AS_OF]) -> None:
     from iom.web.bootstrap import setup
 
     setup()
-    from iom.audit.service import record
+    from iom.audit.service import listing, record
     from iom.cases.queries import intelligence_to_check
 
-    listing = intelligence_to_check(as_of)
-    ids = ",".join(str(r.membership.person_id) for rows in listing.values() for r in rows)
+    to_check = intelligence_to_check(as_of)
+    ids = listing(r.membership.person_id for rows in to_check.values() for r in rows)
     record(
         None,
         "consultation",
         "intelligence",
         "",
         f"iom intel-check --as-of {as_of}",
-        details=ids[:2000],
+        details=ids,
     )
-    for scheme, rows in listing.items():
+    for scheme, rows in to_check.items():
         for row in rows:
             line = {
                 "scheme": scheme,

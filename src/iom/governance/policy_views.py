@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from iom.accounts.access import CHANGE, FORM, staff_view
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.governance import what_if as what_ifs
 from iom.governance.forms import ActivateForm, WhatIfForm
 from iom.schemes import services
@@ -40,14 +40,14 @@ def what_if(request: HttpRequest) -> HttpResponse:
         }
         digest = hashlib.sha256(text.encode()).hexdigest()
         request.session[SEEN] = {"scheme": chosen.pk, "digest": digest, "text": text}
-        shown = ",".join(str(p.pk) for p in result.people.values())
+        shown = listing(p.pk for p in result.people.values())
         record(
             request.user,
             Operation.CONSULTATION,
             "policy what-if",
             chosen.pk,
             f"compared {result.current.version_label} with {result.proposed.version_label}",
-            details=shown[:2000],
+            details=shown,
         )
     context = {
         "schemes": schemes,

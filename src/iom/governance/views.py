@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from iom.accounts.access import FORM, staff_view
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.database_routing import on_reports_database
 from iom.governance import exports, figures, queries
 from iom.governance.forms import FiguresFilter, PeriodForm, ReasonForm
@@ -92,7 +92,7 @@ def episodes_csv(request: HttpRequest) -> HttpResponse:
         "",
         f"downloaded {len(episodes)} members' before and after figures",
         reason=form.cleaned_data["reason"],
-        details=",".join(e.membership.person_id for e in episodes)[:2000],
+        details=listing(e.membership.person_id for e in episodes),
     )
     return _csv(exports.episodes_csv(episodes), f"episodes-{as_of}.csv")
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from iom.accounts.models import Agency, Role, User
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.cases.models import Cohort
 from iom.cases.services import admit
 from iom.errors import NotAllowed
@@ -75,7 +75,7 @@ def build_agenda(user: Any, meeting: Meeting) -> list[AgendaItem]:
         "meeting",
         meeting.pk,
         f"built the agenda of {meeting}",
-        details=",".join(str(i.person_id) for i in made if i.person_id),
+        details=listing(i.person_id for i in made if i.person_id),
     )
     return kept + made
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from iom.accounts.access import CHANGE, require_object, staff_view
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.cases.models import Membership
 from iom.errors import NotAllowed
 from iom.panels import agenda, minutes, services
@@ -243,7 +243,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         .prefetch_related("updates")
     )
     mine.sort(key=lambda a: (not a.overdue(today), a.status != Action.Status.OPEN, a.due_on))
-    shown = ",".join(str(a.pk) for a in mine)
+    shown = listing(a.pk for a in mine)
     record(request.user, Operation.CONSULTATION, "actions", "", "read my actions", details=shown)
     rows = [
         (a, ActionUpdateForm(initial={"status": a.status}, auto_id=f"a{a.pk}-%s")) for a in mine

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import Entry, record, record_many
+from iom.audit.service import Entry, listing, record, record_many
 from iom.bulk import refresh_statistics
 from iom.ingest.sources import Problem, UnreadableInput, read_people
 from iom.ingest.text import is_storable, storable
@@ -219,7 +219,7 @@ def _refuse(run: m.ImportRun, refused: list[Person], user: Any) -> None:
         "person (import)",
         "",
         f"import run {run.pk}: {len(refused)} records not permitted",
-        details=",".join(p.id for p in refused)[:10000],
+        details=listing(p.id for p in refused),
     )
 
 

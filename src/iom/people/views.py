@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from iom.accounts.access import CHANGE, FORM, require_object, staff_view
 from iom.audit.models import AuditEvent, Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.people import models as m
 from iom.people import services
 from iom.people.explain import evidence_rows, what_would_change
@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "person search",
             "",
             f"search for {query.text!r}",
-            details=",".join(str(p.pk) for p in people),
+            details=listing(p.pk for p in people),
         )
     context = {"query": raw[:MAX_LENGTH], "people": people, "error": error}
     return render(
@@ -218,7 +218,7 @@ def upload_limits() -> dict[str, Any]:
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(m.ImportRun, pk=pk)
     problems = list(run.problems.all()[: settings.IOM_IMPORT_MAX_PROBLEMS])
-    named = ",".join(sorted({p.person for p in problems if p.person}))
+    named = listing(sorted({p.person for p in problems if p.person}))
     record(
         request.user,
         Operation.CONSULTATION,

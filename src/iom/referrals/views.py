@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from iom.accounts.access import CHANGE, FORM, require_object, staff_view
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.errors import NotAllowed
 from iom.people import models as pm
 from iom.people.explain import evidence_rows
@@ -42,7 +42,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "referral list",
         "",
         "listed referrals",
-        details=",".join(str(r.pk) for r in page),
+        details=listing(r.pk for r in page),
     )
     return render(
         request,

@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "",
             "own notices, actions and work",
             details=f"notifications {[n.pk for n in notifications]}; actions "
-            f"{[a.pk for a in actions]}; people {shown}"[:2000],
+            f"{[a.pk for a in actions]}; people {shown}",
         )
     context = {"notifications": notifications, "actions": actions, "today": today, **found}
     return render(request, "home.html", context)
