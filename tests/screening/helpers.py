@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 
 from iom.ingest.tables import TABLES, arrow_table, person_record, person_rows
 from iom.rules import Person, assess, load_catalogue, load_policy
+from iom.screening.reasons import split
+from iom.screening.render import plain
 from iom.screening.run import screen
 
 POLICIES = ("derbyshire-2021", "nottinghamshire-yjs-2022")
@@ -44,21 +46,32 @@ def write_tables(people: list[Person], folder: Path, fmt: str) -> Path:
 
 
 def screened(source: Path, policy_id: str, as_of: date, out: Path) -> list[dict[str, Any]]:
+    """The rows `iom screen` wrote: in words (.jsonl), or compact with dates as text (.parquet)."""
     screen(source, load_policy(policy_id), as_of, out, load_catalogue())
+    if out.suffix == ".parquet":
+        return [plain(row) for row in pq.read_table(out).to_pylist()]
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 
 def decision(row: dict[str, Any]) -> dict[str, Any]:
-    """Every field but the reasons' wording: the reasons are compared by code, in order."""
+    """Every decision field, and the reasons by code, in order, whether in words or compact."""
+    codes = (
+        split(row["reason_codes"]) if "reason_codes" in row else [r["code"] for r in row["reasons"]]
+    )
     return {
-        **{k: v for k, v in row.items() if k != "reasons"},
-        "reason_codes": [r["code"] for r in row["reasons"]],
+        **{k: v for k, v in row.items() if k not in ("reasons", "reason_codes", "evidence")},
+        "reason_codes": codes,
     }
 
 
-def core_decisions(people: list[Person], policy_id: str, as_of: date) -> list[dict[str, Any]]:
+def core_rows(people: list[Person], policy_id: str, as_of: date) -> list[dict[str, Any]]:
+    """What `iom assess` writes for each person: every field, reasons in words."""
     policy, catalogue = load_policy(policy_id), load_catalogue()
-    return [decision(assess(p, policy, as_of, catalogue).to_json()) for p in people]
+    return [assess(p, policy, as_of, catalogue).to_json() for p in people]
+
+
+def core_decisions(people: list[Person], policy_id: str, as_of: date) -> list[dict[str, Any]]:
+    return [decision(row) for row in core_rows(people, policy_id, as_of)]
 
 
 def assert_equal_to_core(

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from iom.rules import Person
+from iom.rules import Person, load_catalogue, load_policy
 from iom.rules.records import build_person
+from iom.screening.render import Disagreement, assessment
 from iom.synth import generate
 from iom.synth.writers import write
 from tests.screening.helpers import (
     POLICIES,
     assert_equal_to_core,
+    core_rows,
     screened,
     write_jsonl,
     write_tables,
@@ -36,11 +38,12 @@ def test_generated_populations_match_the_core(population: tuple[date, list[Perso
             write_tables(people, folder / "tables.csv", "csv"),
         ]
         for policy_id in POLICIES:
+            in_words = core_rows(people, policy_id, as_of)
             for source in sources:
-                rows = screened(
-                    source, policy_id, as_of, folder / f"{source.name}-{policy_id}.jsonl"
-                )
-                assert_equal_to_core(rows, people, policy_id, as_of)
+                out = f"{source.name}-{policy_id}"
+                compact = screened(source, policy_id, as_of, folder / f"{out}.parquet")
+                assert_equal_to_core(compact, people, policy_id, as_of)
+                assert screened(source, policy_id, as_of, folder / f"{out}.jsonl") == in_words
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def test_20000_synthetic_people_field_by_field(
 ) -> None:
     _jsonl, tables, people = synthetic_20k
     assert len(people) == 20_000
-    rows = screened(tables, policy_id, as_of, tmp_path / "out.jsonl")
+    rows = screened(tables, policy_id, as_of, tmp_path / "out.parquet")
     assert_equal_to_core(rows, people, policy_id, as_of)
     if policy_id == "derbyshire-2021":
         outcomes = {row["outcome"] for row in rows}
@@ -71,6 +74,23 @@ def test_jsonl_and_tables_give_identical_files(
     synthetic_20k: tuple[Path, Path, list[Person]], tmp_path: Path
 ) -> None:
     jsonl, tables, _ = synthetic_20k
-    a = screened(jsonl, "derbyshire-2021", date(2025, 12, 31), tmp_path / "a.jsonl")
-    b = screened(tables, "derbyshire-2021", date(2025, 12, 31), tmp_path / "b.jsonl")
+    a = screened(jsonl, "derbyshire-2021", date(2025, 12, 31), tmp_path / "a.parquet")
+    b = screened(tables, "derbyshire-2021", date(2025, 12, 31), tmp_path / "b.parquet")
     assert a == b
+
+
+def test_a_row_that_disagrees_with_the_core_is_not_rendered(
+    synthetic_20k: tuple[Path, Path, list[Person]], tmp_path: Path
+) -> None:
+    _jsonl, tables, people = synthetic_20k
+    policy, catalogue = load_policy("derbyshire-2021"), load_catalogue()
+    rows = screened(tables, policy.id, date(2025, 12, 31), tmp_path / "out.parquet")[:50]
+    for row, person in zip(rows, people, strict=False):
+        assert assessment(row, person, policy, catalogue)["reasons"][0]["code"] == "WINDOWS"
+    codes = rows[0]["reason_codes"].split()
+    swapped = {**rows[0], "reason_codes": " ".join([codes[1], codes[0], *codes[2:]])}
+    with pytest.raises(Disagreement, match="reason_codes"):
+        assessment(swapped, people[0], policy, catalogue)
+    moved = {**rows[0], "css_score": rows[0]["css_score"] + 1}
+    with pytest.raises(Disagreement, match="css_score"):
+        assessment(moved, people[0], policy, catalogue)

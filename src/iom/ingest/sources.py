@@ -103,26 +103,40 @@ def load_checked(
 def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
     con = connect()
     problems = load_checked(con, folder, catalogue)
+    return loaded_people(con), problems
+
+
+def loaded_people(con: duckdb.DuckDBPyConnection, among: str | None = None) -> list[Person]:
+    """The good people loaded into `con` (see `load_checked`), in input order, as rules `Person`s.
+
+    `among`, when given, is a query of person ids: only those people are read.
+    """
     people, convictions, custody = (
         checks.Columns(con, name) for name in ("people", "convictions", "custody")
     )
-    good = "NOT IN (SELECT person_id FROM held_back)"
+
+    def wanted(column: str) -> str:
+        chosen = f" AND {column} IN ({among})" if among else ""
+        return f"{column} NOT IN (SELECT person_id FROM held_back){chosen}"
+
     children: dict[str, dict[str, list[dict[str, Any]]]] = {
         "convictions": defaultdict(list),
         "custody": defaultdict(list),
     }
     for name, columns in (("convictions", convictions), ("custody", custody)):
         for row in _rows(
-            con, f"SELECT {_typed(columns)} FROM raw_{name} WHERE person_id {good} ORDER BY line"
+            con,
+            f"SELECT {_typed(columns)} FROM raw_{name} "
+            f"WHERE {wanted('person_id')} ORDER BY line",
         ):
             children[name][row.pop("person_id")].append(row)
-    found = [
+    return [
         person_from_rows(row, children["convictions"][row["id"]], children["custody"][row["id"]])
         for row in _rows(
-            con, f"SELECT {_typed(people)} FROM raw_people WHERE id {good} ORDER BY line"
+            con,
+            f"SELECT {_typed(people)} FROM raw_people WHERE {wanted('id')} ORDER BY line",
         )
     ]
-    return found, problems
 
 
 DATES = {"date_of_birth", "ogrs_assessed_on", "offence_date", "conviction_date", "start", "end"}

@@ -2,19 +2,20 @@
 
 The SQL mirrors the Python rules clause by clause. Each engine leaves a table `decided` (one row
 per screened person: the decision fields, `line` for input order and what ranking needs) and
-returns the SELECT list that turns it into assessment-schema rows, reasons included.
+returns the SELECT list that turns it into assessment-schema rows, with the reasons as their
+codes and an `evidence` column (see iom.screening.reasons).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
 from iom.rules import Catalogue, Policy
 from iom.rules.dates import epoch_days as days
 from iom.rules.parameters import DerbyshireParameters, NottinghamshireParameters
-from iom.screening.reasons import Alt, J, boolean, day, ids, number, reason, reasons_array
+from iom.screening.reasons import codes, either, only_if, sql_text
 from iom.screening.windows import at_liberty_sql, half_sentence_sql, merge_custody
 
 
@@ -24,15 +25,6 @@ def as_date(days_sql: str) -> str:
 
 def sql_list(items: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(f"'{item}'" for item in items) + "]::VARCHAR[]"
-
-
-def sql_text(words: str) -> str:
-    return "'" + words.replace("'", "''") + "'"
-
-
-def num(value: float) -> str:
-    """A threshold as the rules' reasons print it (50, not 50.0)."""
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def turns_adult_sql(age: int) -> str:
@@ -84,7 +76,7 @@ def assess_cohorts(
     )
     _derbyshire_facts(con, p, d)
     _derbyshire_decisions(con, p, as_of)
-    return _derbyshire_columns(policy, p, as_of, catalogue, (w12, w6, css))
+    return _derbyshire_columns(policy, p, as_of, catalogue)
 
 
 def _derbyshire_facts(con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, d: int) -> None:
@@ -181,7 +173,6 @@ def _derbyshire_columns(
     p: DerbyshireParameters,
     as_of: date,
     catalogue: Catalogue,
-    bases: tuple[int, int, int],
 ) -> list[str]:
     bands = p.ogrs_bands
     needs = f"list_filter({sql_list(p.indicator_needs)}, n -> list_contains(needs, n))"
@@ -200,251 +191,29 @@ def _derbyshire_columns(
         f"WHEN ogrs >= {bands['high']} THEN 'high' WHEN ogrs >= {bands['medium']} THEN 'medium' ELSE 'low' END AS ogrs_band",
         f"{{'ogrs_50_plus': ogrs_indicator, 'css_1500_plus': css_indicator, 'needs': {needs}}} AS indicators",
         "CASE WHEN youth THEN adult_on END AS turns_18_on",
-        f"{reasons_array(derbyshire_reasons(p, as_of, bases))} AS reasons",
+        "{'table1_convictions': table1_ids, 'pwits_convictions': pwits_ids, "
+        "'tier1_convictions': tier1_ids, 'unweighted_convictions': unweighted} AS evidence",
+        f"{derbyshire_codes()} AS reason_codes",
         f"{versions_sql(policy, catalogue)} AS versions",
     ]
 
 
-def derbyshire_reasons(
-    p: DerbyshireParameters, as_of: date, bases: tuple[int, int, int]
-) -> list[str]:
-    """The same codes, in the same order, as iom.rules.cohorts.assess_cohorts; the figures in evidence."""
-    w12_words, w6_words = (
-        f"{p.w12_length.describe()} at liberty",
-        f"{p.w6_length.describe()} at liberty",
+def derbyshire_codes() -> str:
+    """The codes of iom.rules.cohorts.assess_cohorts, in its order."""
+    earlier = "fixed_em OR fixed_nc OR free_met"
+    return codes(
+        "'WINDOWS CSS_SCORE'",
+        only_if("ogrs IS NULL", "OGRS_MISSING"),
+        either("fixed_em", "FIXED_EM_TAG_MET", "FIXED_EM_TAG_NOT_MET"),
+        either("fixed_nc", "FIXED_NEIGHBOURHOOD_CRIME_MET", "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET"),
+        either("free_met", "FREE_PWITS_MET", "FREE_PWITS_NOT_MET"),
+        f"CASE WHEN {earlier} THEN 'FLEX_NOT_APPLICABLE' WHEN flex_met THEN 'FLEX_MET' "
+        "ELSE 'FLEX_NOT_MET' END",
+        "CASE WHEN len(exclusions) > 0 THEN array_to_string(exclusions, ' ') END",
+        "'OUTCOME_' || upper(outcome)",
+        "CASE priority_tier WHEN 1 THEN 'PRIORITY_TIER_1' WHEN 2 THEN 'PRIORITY_TIER_2' END",
+        "'INDICATORS'",
     )
-    w12, w6, css = bases
-    base_dates = {
-        name: J((date(1970, 1, 1) + timedelta(days=n)).isoformat())
-        for name, n in zip(("w12_start", "w6_start", "css_start"), bases, strict=True)
-    }
-    any_met = "fixed_em OR fixed_nc OR free_met"
-    tier1 = f"coalesce(ogrs >= {p.tier1_min_ogrs}, false) OR len(tier1_ids) > 0"
-    windows_words = f"Windows ending {as_of.isoformat()}: recent offending ({w12_words}), six-month check ({w6_words}) and CSS."
-    css_words = f"Crime Severity Score over the CSS window; the indicator is {num(p.css_indicator_threshold)}+ and never decides on its own."
-    no_w6 = f"Normally excluded: no conviction in the last {w6_words}."
-    outcomes = (
-        [
-            Alt(
-                f"outcome = 'excluded' AND cohort = '{c}'",
-                "OUTCOME_EXCLUDED",
-                f"Excluded: meets the {c} criterion but an exclusion applies.",
-                {"cohort": J(c)},
-            )
-            for c in ("fixed", "free", "flex")
-        ]
-        + [
-            Alt(
-                f"outcome = 'eligible' AND cohort = '{c}'",
-                "OUTCOME_ELIGIBLE",
-                f"Eligible: {c} cohort and no exclusion applies.",
-                {"cohort": J(c)},
-            )
-            for c in ("fixed", "free")
-        ]
-        + [
-            Alt(
-                "outcome = 'consider'",
-                "OUTCOME_CONSIDER",
-                "Consider: flex cohort, for the panel's professional judgement.",
-                {"cohort": J("flex")},
-            ),
-            Alt(
-                "true",
-                "OUTCOME_NOT_ELIGIBLE",
-                "Not eligible: no cohort criterion is met.",
-                {"cohort": J(None)},
-            ),
-        ]
-    )
-    return [
-        reason(
-            Alt(
-                f"w12_d = {w12} AND w6_d = {w6} AND css_d = {css}",
-                "WINDOWS",
-                windows_words,
-                dict(base_dates),
-            ),
-            Alt(
-                "true",
-                "WINDOWS",
-                windows_words,
-                {
-                    "w12_start": day(as_date("w12_d")),
-                    "w6_start": day(as_date("w6_d")),
-                    "css_start": day(as_date("css_d")),
-                },
-            ),
-        ),
-        reason(
-            Alt(
-                "css_total = 0 AND unweighted = 0",
-                "CSS_SCORE",
-                css_words,
-                {"css_score": J(0), "unweighted": J(0)},
-            ),
-            Alt(
-                "true",
-                "CSS_SCORE",
-                css_words,
-                {"css_score": number("css_score"), "unweighted": number("unweighted")},
-            ),
-        ),
-        reason(
-            Alt(
-                "ogrs IS NULL",
-                "OGRS_MISSING",
-                "OGRS needed from probation: the Fixed (neighbourhood crime) and Free criteria cannot be met without it.",
-                {"ogrs": J(None)},
-            )
-        ),
-        reason(
-            Alt(
-                "fixed_em",
-                "FIXED_EM_TAG_MET",
-                "Fixed: on the acquisitive crime electronic monitoring project.",
-                {"em_acquisitive_tag": J(True)},
-            ),
-            Alt(
-                "true",
-                "FIXED_EM_TAG_NOT_MET",
-                "Not fixed by electronic monitoring.",
-                {"em_acquisitive_tag": J(False)},
-            ),
-        ),
-        reason(
-            Alt(
-                "fixed_nc",
-                "FIXED_NEIGHBOURHOOD_CRIME_MET",
-                f"Fixed: neighbourhood crime conviction in the last {w12_words}, OGRS {num(p.fixed_min_ogrs)}+ and current to probation.",
-                {"table1_convictions": ids("table1_ids")},
-            ),
-            Alt(
-                "len(table1_ids) = 0",
-                "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
-                f"Not fixed by neighbourhood crime: no Table 1 conviction in the last {w12_words}.",
-                {"table1_convictions": J([])},
-            ),
-            Alt(
-                "true",
-                "FIXED_NEIGHBOURHOOD_CRIME_NOT_MET",
-                f"Not fixed by neighbourhood crime: OGRS missing or below {num(p.fixed_min_ogrs)}, or not current to probation.",
-                {
-                    "table1_convictions": ids("table1_ids"),
-                    "probation_current": boolean("probation_current"),
-                },
-            ),
-        ),
-        reason(
-            Alt(
-                "free_met",
-                "FREE_PWITS_MET",
-                f"Free: supply or intent-to-supply conviction in the last {w12_words} and OGRS above {num(p.free_ogrs_exceeds)}.",
-                {"pwits_convictions": ids("pwits_ids")},
-            ),
-            Alt(
-                "len(pwits_ids) = 0",
-                "FREE_PWITS_NOT_MET",
-                f"Not free: no supply conviction in the last {w12_words}.",
-                {"pwits_convictions": J([])},
-            ),
-            Alt(
-                "true",
-                "FREE_PWITS_NOT_MET",
-                f"Not free: OGRS missing or not above {num(p.free_ogrs_exceeds)}.",
-                {"pwits_convictions": ids("pwits_ids")},
-            ),
-        ),
-        reason(
-            Alt(
-                any_met,
-                "FLEX_NOT_APPLICABLE",
-                "Flex does not apply: a Fixed or Free criterion is met.",
-            ),
-            Alt(
-                "flex_met",
-                "FLEX_MET",
-                "Flex, for professional judgement at panel.",
-                {
-                    "ogrs_indicator": boolean("ogrs_indicator"),
-                    "css_indicator": boolean("css_indicator"),
-                },
-            ),
-            Alt(
-                "youth",
-                "FLEX_NOT_MET",
-                f"Not flex: under {p.adult_age}, so not in the adult scheme.",
-                {"adult": J(False)},
-            ),
-            Alt("true", "FLEX_NOT_MET", "Not flex: no indicator.", {"adult": J(True)}),
-        ),
-        reason(
-            Alt(
-                "list_contains(exclusions, 'MAPPA_LEVEL_2_3') AND mappa_level = 2",
-                "MAPPA_LEVEL_2_3",
-                "Normally excluded: managed at MAPPA level 2.",
-                {"mappa_level": J(2)},
-            ),
-            Alt(
-                "list_contains(exclusions, 'MAPPA_LEVEL_2_3')",
-                "MAPPA_LEVEL_2_3",
-                "Normally excluded: managed at MAPPA level 3.",
-                {"mappa_level": number("mappa_level")},
-            ),
-        ),
-        reason(
-            Alt(
-                "sex_offender_current",
-                "SEX_OFFENDER",
-                "Normally excluded: a current sex offender.",
-                {"sex_offender_current": J(True)},
-            )
-        ),
-        reason(
-            Alt(
-                f"NOT any_w6 AND w6_d = {w6}",
-                "NO_CONVICTION_6M",
-                no_w6,
-                {"w6_start": base_dates["w6_start"]},
-            ),
-            Alt("NOT any_w6", "NO_CONVICTION_6M", no_w6, {"w6_start": day(as_date("w6_d"))}),
-        ),
-        reason(
-            Alt(
-                "youth",
-                "YOUTH",
-                f"Under {p.adult_age}: considered for the adult scheme on turning {p.adult_age}.",
-                {"turns_18_on": day("adult_on")},
-            )
-        ),
-        reason(*outcomes),
-        reason(
-            Alt(
-                f"cohort IN ('fixed', 'free') AND ({tier1})",
-                "PRIORITY_TIER_1",
-                f"Priority tier 1: OGRS {num(p.tier1_min_ogrs)}+ or robbery or burglary in the recent window.",
-                {"tier1_convictions": ids("tier1_ids")},
-            ),
-            Alt(
-                "cohort IN ('fixed', 'free')",
-                "PRIORITY_TIER_2",
-                "Priority tier 2.",
-                {"tier1_convictions": J([])},
-            ),
-        ),
-        reason(
-            *[
-                Alt(
-                    f"ogrs_indicator = {str(o).lower()} AND css_indicator = {str(c).lower()}",
-                    "INDICATORS",
-                    "Indicators (never decisive).",
-                    {"ogrs_50_plus": J(o), "css_1500_plus": J(c)},
-                )
-                for o in (True, False)
-                for c in (True, False)
-            ]
-        ),
-    ]
 
 
 # --- Nottinghamshire -----------------------------------------------------------------------
@@ -479,57 +248,16 @@ def assess_matrix(
         FROM people p LEFT JOIN scored s ON s.person_id = p.id
         """
     )
-    threshold = p.matrix_threshold
-    reasons = [
-        reason(
-            Alt(
-                "matrix_score = 0",
-                "MATRIX_SCORE",
-                "Matrix score 0: no conviction scores points.",
-                {"matrix_score": J(0), "scoring_convictions": J(0)},
-            ),
-            # a count, not the ids: lists over every conviction of 13M people do not fit in memory
-            Alt(
-                "true",
-                "MATRIX_SCORE",
-                "Matrix score from the points of each conviction; `iom assess` lists them.",
-                {
-                    "matrix_score": number("matrix_score"),
-                    "scoring_convictions": number("scoring_convictions"),
-                },
-            ),
+    reason_codes = codes(
+        "'MATRIX_SCORE'",
+        either(
+            f"matrix_score >= {p.matrix_threshold}",
+            "MATRIX_THRESHOLD_MET",
+            "MATRIX_THRESHOLD_NOT_MET",
         ),
-        reason(
-            Alt(
-                f"matrix_score >= {threshold}",
-                "MATRIX_THRESHOLD_MET",
-                f"Score at least {threshold}: refer to the IOM selection meeting.",
-                {"threshold": J(threshold)},
-            ),
-            Alt(
-                "true",
-                "MATRIX_THRESHOLD_NOT_MET",
-                f"Score below {threshold}.",
-                {"threshold": J(threshold)},
-            ),
-        ),
-        reason(
-            Alt(
-                "significant_intelligence",
-                "SIGNIFICANT_INTELLIGENCE",
-                "There is a significant intelligence picture: refer to the selection meeting whatever the score.",
-                {"significant_intelligence": J(True)},
-            )
-        ),
-        reason(
-            Alt(
-                f"DATE '{as_of.isoformat()}' < adult_on",
-                "YOUNG_PERSON",
-                f"Under {p.adult_age}: referred for adult consideration on turning {p.adult_age}.",
-                {"turns_adult_on": day("adult_on")},
-            )
-        ),
-    ]
+        only_if("significant_intelligence", "SIGNIFICANT_INTELLIGENCE"),
+        only_if(f"DATE '{as_of.isoformat()}' < adult_on", "YOUNG_PERSON"),
+    )
     columns = [
         "person_id",
         f"{sql_text(policy.id)} AS policy",
@@ -541,7 +269,8 @@ def assess_matrix(
         *columns,
         "matrix_score",
         "refer_to_selection_meeting",
-        f"{reasons_array(reasons)} AS reasons",
+        "{'scoring_convictions': scoring_convictions} AS evidence",
+        f"{reason_codes} AS reason_codes",
         f"{versions_sql(policy, catalogue)} AS versions",
     ]
 

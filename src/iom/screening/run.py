@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,18 +10,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 
 from iom.ingest import checks
 from iom.ingest.loading import connect, load, quote, register_catalogue
+from iom.ingest.sources import loaded_people
 from iom.rules import Catalogue, Policy
-from iom.screening import engine
+from iom.screening import engine, render
 from iom.spreadsheet import FORMULA_START
 
 if TYPE_CHECKING:
     from iom.screening.compare import Comparison
 
 STEPS = ("load", "check", "assess", "write")
-NESTED = {"windows", "criteria_met", "exclusions", "indicators", "versions"}
+NESTED = {"windows", "criteria_met", "exclusions", "indicators", "evidence", "versions"}
+RENDERED_AT_ONCE = 20_000
 REJECT_COLUMNS = (
     ("file", "file"),
     ("line", "line"),
@@ -63,7 +67,7 @@ def screen(
         query = ranked_candidates_sql(con, columns, on_scheme or set(), policy)
     else:
         query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line, person_id"
-    write(con, query, output)
+    write(con, query, output, in_words=(policy, catalogue))
     rejected, written = write_rejects(con, rejects_file or default_rejects(output))
     return Screened(
         people=count(con, "SELECT count(*) FROM decided"),
@@ -165,15 +169,24 @@ def ranked_candidates_sql(
     )
 
 
-def write(con: duckdb.DuckDBPyConnection, query: str, output: Path) -> None:
-    """JSON Lines nest as `iom assess` does; Parquet keeps structs and lists; CSV gets JSON text."""
+def write(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    output: Path,
+    in_words: tuple[Policy, Catalogue] | None = None,
+) -> None:
+    """Parquet keeps structs and lists; CSV gets them as JSON text; both keep reasons as codes.
+
+    JSON Lines rows are `iom assess` rows: with `in_words`, each row's reasons are rendered in
+    the core's words (see iom.screening.render); without, the query's rows are written as they are.
+    """
     suffix = output.suffix.lower()
     output.parent.mkdir(parents=True, exist_ok=True)
     target = quote(str(output))
-    if suffix == ".jsonl":
-        con.execute(
-            f"COPY (SELECT * REPLACE (reasons::JSON AS reasons) FROM ({query})) TO {target} (FORMAT json)"
-        )
+    if suffix == ".jsonl" and in_words is not None:
+        write_in_words(con, query, output, *in_words)
+    elif suffix == ".jsonl":
+        con.execute(f"COPY ({query}) TO {target} (FORMAT json)")
     elif suffix == ".parquet":
         con.execute(f"COPY ({query}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
     elif suffix == ".csv":
@@ -189,6 +202,22 @@ def write(con: duckdb.DuckDBPyConnection, query: str, output: Path) -> None:
         con.execute(f"COPY (SELECT {select} FROM ({query})) TO {target} (HEADER, DELIMITER ',')")
     else:
         raise ValueError(f"{output}: the output must end in .parquet, .csv or .jsonl")
+
+
+def write_in_words(
+    con: duckdb.DuckDBPyConnection, query: str, output: Path, policy: Policy, catalogue: Catalogue
+) -> None:
+    """Each screened row with the people it was screened from, a slice at a time, rendered."""
+    rows = con.execute(query).to_arrow_table()
+    with output.open("w", encoding="utf-8") as out:
+        for batch in rows.to_batches(RENDERED_AT_ONCE):
+            chunk = batch.to_pylist()
+            con.register("rendering", pa.table({"id": [row["person_id"] for row in chunk]}))
+            people = {p.id: p for p in loaded_people(con, among="SELECT id FROM rendering")}
+            con.unregister("rendering")
+            for row in chunk:
+                rendered = render.assessment(row, people[row["person_id"]], policy, catalogue)
+                out.write(json.dumps(rendered) + "\n")
 
 
 def csv_safe(expression: str, name: str) -> str:
