@@ -9,10 +9,17 @@ a CSV text column does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
+import numpy as np
 
 from iom.rules.parameters import NEEDS
 
+NO_REJECTS = (
+    "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, NULL::VARCHAR AS person_id, "
+    "NULL::VARCHAR AS field, NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false"
+)
 DATE_PATTERN = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
 
 
@@ -69,16 +76,28 @@ def says(field: str, words: str) -> str:
     return f"""quote_value("{field}") || ' {escaped}'"""
 
 
-def rule(table: str, person: str, field: str, condition: str | None, reason: str) -> str | None:
-    if condition is None:
-        return None
-    return (
-        f"SELECT file, line, {person}::VARCHAR AS person_id, '{field}' AS field, "
-        f'"{field}"::VARCHAR AS value, {reason} AS reason FROM raw_{table} WHERE {condition}'
-    )
+@dataclass(frozen=True)
+class Rule:
+    """One check on one field of a table's rows: when `condition` holds, the row is rejected."""
+
+    person: str
+    field: str
+    condition: str
+    reason: str
+
+    def rejects(self, rows: str) -> str:
+        return (
+            f"SELECT file, line, {self.person}::VARCHAR AS person_id, '{self.field}' AS field, "
+            f'"{self.field}"::VARCHAR AS value, {self.reason} AS reason '
+            f"FROM {rows} WHERE {self.condition}"
+        )
 
 
-def people_rules(t: Columns) -> list[str | None]:
+def rule(table: str, person: str, field: str, condition: str | None, reason: str) -> Rule | None:
+    return None if condition is None else Rule(person, field, condition, reason)
+
+
+def people_rules(t: Columns) -> list[Rule | None]:
     needs = ", ".join(f"'{n}'" for n in NEEDS)
     unknown_needs = (
         f"list_filter(string_split(needs::VARCHAR, ';'), n -> n <> '' AND n NOT IN ({needs}))"
@@ -137,13 +156,10 @@ def people_rules(t: Columns) -> list[str | None]:
             f"needs IS NOT NULL AND len({unknown_needs}) > 0",
             f"'has an unknown need: ' || {unknown_needs}[1]",
         ),
-        "SELECT r.file, r.line, r.id::VARCHAR, 'id', r.id::VARCHAR, quote_value(r.id) || ' appears more than once "
-        "(first at line ' || d.first_line || ')' FROM raw_people r JOIN (SELECT id, min(line) AS first_line FROM raw_people "
-        "WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) d ON d.id = r.id WHERE r.line > d.first_line",
     ]
 
 
-def conviction_rules(t: Columns) -> list[str | None]:
+def conviction_rules(t: Columns) -> list[Rule | None]:
     return [
         rule(
             "convictions",
@@ -188,15 +204,10 @@ def conviction_rules(t: Columns) -> list[str | None]:
             )
             for flag in ("attempt", "conspiracy", "domestic_abuse")
         ],
-        # duplicates are rare: find the keys by hash first, then the rows
-        "SELECT r.file, r.line, r.person_id::VARCHAR, 'id', r.id::VARCHAR, 'conviction id ' || quote_value(r.id) || "
-        "' is used twice' FROM (SELECT *, row_number() OVER (PARTITION BY person_id, id ORDER BY line) AS nth "
-        "FROM raw_convictions WHERE hash(person_id, id) IN (SELECT h FROM (SELECT hash(person_id, id) AS h "
-        "FROM raw_convictions WHERE id IS NOT NULL) GROUP BY h HAVING count(*) > 1)) r WHERE nth > 1",
     ]
 
 
-def custody_rules(t: Columns) -> list[str | None]:
+def custody_rules(t: Columns) -> list[Rule | None]:
     bad_start, bad_end = t.bad_date("start", True), t.bad_date("end", True)
     end_before_start = (
         f"NOT {bad_start} AND NOT {bad_end} AND {t.as_date('end')} < {t.as_date('start')}"
@@ -239,24 +250,83 @@ def custody_rules(t: Columns) -> list[str | None]:
 
 
 def check(con: duckdb.DuckDBPyConnection) -> None:
-    """Build `rejects` (every problem) and `held_back` (the people not to screen)."""
+    """Build `rejects` (every problem) and `held_back` (the people not to screen).
+
+    Each table is read once for all its row checks: the rows failing any of them (few, or none)
+    are set aside, and each check then names its problems among those rows alone. Repeated ids
+    are found by sorting their hashes, and confirmed on the values.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP MACRO quote_value(v) AS '''' || coalesce(v::VARCHAR, 'null') || ''''"
     )
     people, convictions, custody = (
         Columns(con, name) for name in ("people", "convictions", "custody")
     )
-    rules = [
-        r
-        for r in people_rules(people) + conviction_rules(convictions) + custody_rules(custody)
-        if r
+    found = [
+        *row_rejects(con, "people", people_rules(people)),
+        *row_rejects(con, "convictions", conviction_rules(convictions)),
+        *row_rejects(con, "custody", custody_rules(custody)),
+        *repeated(
+            con,
+            "people",
+            ("id",),
+            "r.id::VARCHAR, 'id', r.id::VARCHAR, quote_value(r.id) || ' appears more than once "
+            "(first at line ' || d.first_line || ')'",
+        ),
+        *repeated(
+            con,
+            "convictions",
+            ("person_id", "id"),
+            "r.person_id::VARCHAR, 'id', r.id::VARCHAR, "
+            "'conviction id ' || quote_value(r.id) || ' is used twice'",
+        ),
     ]
-    con.execute("CREATE OR REPLACE TEMP TABLE rejects AS " + " UNION ALL ".join(rules))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rejects AS " + " UNION ALL ".join([NO_REJECTS, *found])
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE held_back AS SELECT DISTINCT person_id FROM rejects "
         "WHERE person_id IS NOT NULL AND trim(person_id) <> ''"
     )
     typed_views(con, people, convictions, custody)
+
+
+def row_rejects(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule | None]) -> list[str]:
+    """One pass over `raw_<table>` keeps the rows that fail any rule; the rules then word them."""
+    chosen = [r for r in rules if r is not None]
+    failing = " OR ".join(f"({r.condition})" for r in chosen)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE failing_{table} AS SELECT * FROM raw_{table} WHERE {failing}"
+    )
+    if not con.execute(f"SELECT count(*) FROM failing_{table}").fetchone()[0]:
+        return []
+    return [r.rejects(f"failing_{table}") for r in chosen]
+
+
+def repeated(
+    con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], columns: str
+) -> list[str]:
+    """The rows of `raw_<table>` whose `key` an earlier line already had, described by `columns`.
+
+    Rows whose last key column is missing are not compared (a check above reports them). Sorting
+    the keys' hashes finds the few that repeat without a hash table as large as the input; only
+    rows with those hashes are then compared by value.
+    """
+    together, present = ", ".join(key), f"{key[-1]} IS NOT NULL"
+    hashes = con.execute(f"SELECT hash({together}) AS h FROM raw_{table} WHERE {present}")
+    ordered = np.sort(hashes.fetchnumpy()["h"])
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(twice):
+        return []
+    con.execute(f"CREATE OR REPLACE TEMP TABLE repeated_{table} (h UBIGINT)")
+    con.executemany(f"INSERT INTO repeated_{table} VALUES (?)", [(int(h),) for h in twice])
+    same = " AND ".join(f"d.{column} = r.{column}" for column in key)
+    return [
+        f"SELECT r.file, r.line, {columns} FROM raw_{table} r JOIN ("
+        f"SELECT {together}, min(line) AS first_line FROM raw_{table} "
+        f"WHERE hash({together}) IN (SELECT h FROM repeated_{table}) AND {present} "
+        f"GROUP BY {together} HAVING count(*) > 1) d ON {same} WHERE r.line > d.first_line"
+    ]
 
 
 def typed_views(

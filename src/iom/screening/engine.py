@@ -8,6 +8,7 @@ codes and an `evidence` column (see iom.screening.reasons).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -66,47 +67,70 @@ def assess_cohorts(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE win AS
-        SELECT p.id AS person_id, coalesce(a.start, {w12}) AS w12_d, coalesce(b.start, {w6}) AS w6_d,
-               coalesce(c.start, {css}) AS css_d
-        FROM people p
-        LEFT JOIN ({at_liberty_sql(w12)}) a ON a.person_id = p.id
-        LEFT JOIN ({at_liberty_sql(w6)}) b ON b.person_id = p.id
-        LEFT JOIN ({css_sql}) c ON c.person_id = p.id
+        SELECT k.person_id, a.start AS w12_d, b.start AS w6_d, c.start AS css_d
+        FROM (SELECT DISTINCT person_id FROM custody) k
+        LEFT JOIN ({at_liberty_sql(w12)}) a ON a.person_id = k.person_id
+        LEFT JOIN ({at_liberty_sql(w6)}) b ON b.person_id = k.person_id
+        LEFT JOIN ({css_sql}) c ON c.person_id = k.person_id
         """
     )
-    _derbyshire_facts(con, p, d)
-    _derbyshire_decisions(con, p, as_of)
+    starts = Starts(w12, w6, css)
+    _derbyshire_facts(con, p, d, starts)
+    _derbyshire_decisions(con, p, as_of, starts)
     return _derbyshire_columns(policy, p, as_of, catalogue)
 
 
-def _derbyshire_facts(con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, d: int) -> None:
-    """Per person: CSS, the recent Table 1 / supply / tier 1 convictions, and any conviction in W6."""
-    weight = p.css_weight_column
-    fixed, free, tier1 = (
-        sql_list(p.fixed_offence_groups),
-        sql_list(p.free_offence_groups),
-        sql_list(p.tier1_offence_groups),
+@dataclass(frozen=True)
+class Starts:
+    """Each window's start on the calendar; `win` holds only the people custody moves it for."""
+
+    w12: int
+    w6: int
+    css: int
+
+    def sql(self, alias: str) -> str:
+        return (
+            f"coalesce({alias}.w12_d, {self.w12}) AS w12_d, coalesce({alias}.w6_d, {self.w6}) AS w6_d, "
+            f"coalesce({alias}.css_d, {self.css}) AS css_d"
+        )
+
+
+def _derbyshire_facts(
+    con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, d: int, starts: Starts
+) -> None:
+    """Per person with a conviction in a window: CSS, the recent Table 1 / supply / tier 1
+    convictions, and whether any is in W6."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE offences AS
+        SELECT code, {p.css_weight_column} AS weight,
+               coalesce(list_contains({sql_list(p.fixed_offence_groups)}, grp), false) AS table1,
+               coalesce(list_contains({sql_list(p.free_offence_groups)}, grp), false) AS supply,
+               coalesce(list_contains({sql_list(p.tier1_offence_groups)}, grp), false) AS serious
+        FROM catalogue
+        """
     )
-    recent = "c.conviction_d >= w.w12_d"
+    recent = "conviction_d >= w12_d"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE facts AS
         WITH counted AS (
-            SELECT c.person_id, c.id, c.conviction_d, k.grp, k.{weight} AS weight
-            FROM convictions c JOIN catalogue k ON k.code = c.offence_code
+            SELECT c.person_id, c.id, c.conviction_d, k.weight, k.table1, k.supply, k.serious,
+                   {starts.sql("w")}
+            FROM convictions c JOIN offences k ON k.code = c.offence_code
+            LEFT JOIN win w ON w.person_id = c.person_id
             WHERE c.conviction_d <= {d}
         )
-        SELECT w.person_id,
-               coalesce(sum(c.weight) FILTER (WHERE c.conviction_d >= w.css_d), 0)::DOUBLE AS css_total,
-               count(*) FILTER (WHERE c.conviction_d >= w.css_d AND c.weight IS NULL) AS unweighted,
-               list({{'d': c.conviction_d, 'id': c.id}}) FILTER (WHERE {recent} AND list_contains({fixed}, c.grp)) AS table1,
-               list({{'d': c.conviction_d, 'id': c.id}}) FILTER (WHERE {recent} AND list_contains({free}, c.grp)) AS pwits,
-               list({{'d': c.conviction_d, 'id': c.id}})
-                   FILTER (WHERE {recent} AND list_contains({fixed}, c.grp) AND list_contains({tier1}, c.grp)) AS tier1,
-               coalesce(bool_or(c.conviction_d >= w.w6_d), false) AS any_w6
-        FROM win w
-        LEFT JOIN counted c ON c.person_id = w.person_id AND c.conviction_d >= least(w.w12_d, w.w6_d, w.css_d)
-        GROUP BY w.person_id
+        SELECT person_id,
+               coalesce(sum(weight) FILTER (WHERE conviction_d >= css_d), 0)::DOUBLE AS css_total,
+               count(*) FILTER (WHERE conviction_d >= css_d AND weight IS NULL) AS unweighted,
+               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND table1) AS table1,
+               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND supply) AS pwits,
+               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND table1 AND serious) AS tier1,
+               coalesce(bool_or(conviction_d >= w6_d), false) AS any_w6
+        FROM counted
+        WHERE conviction_d >= least(w12_d, w6_d, css_d)
+        GROUP BY person_id
         """
     )
 
@@ -117,7 +141,7 @@ def _ordered_ids(column: str) -> str:
 
 
 def _derbyshire_decisions(
-    con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, as_of: date
+    con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, as_of: date, starts: Starts
 ) -> None:
     mappa = ", ".join(str(level) for level in p.excluded_mappa_levels) or "NULL"
     con.execute(
@@ -125,10 +149,12 @@ def _derbyshire_decisions(
         CREATE OR REPLACE TEMP TABLE decided AS
         WITH judged AS (
             SELECT p.line, p.id AS person_id, p.ogrs, p.probation_current, p.mappa_level, p.sex_offender_current,
-                   p.em_acquisitive_tag AS fixed_em, p.needs, w.w12_d, w.w6_d, w.css_d, f.css_total, f.unweighted,
-                   f.any_w6, {_ordered_ids("f.table1")} AS table1_ids, {_ordered_ids("f.pwits")} AS pwits_ids,
-                   {_ordered_ids("f.tier1")} AS tier1_ids, {turns_adult_sql(p.adult_age)} AS adult_on
-            FROM people p JOIN win w ON w.person_id = p.id JOIN facts f ON f.person_id = p.id
+                   p.em_acquisitive_tag AS fixed_em, p.needs, {starts.sql("w")},
+                   coalesce(f.css_total, 0) AS css_total, coalesce(f.unweighted, 0) AS unweighted,
+                   coalesce(f.any_w6, false) AS any_w6, {_ordered_ids("f.table1")} AS table1_ids,
+                   {_ordered_ids("f.pwits")} AS pwits_ids, {_ordered_ids("f.tier1")} AS tier1_ids,
+                   {turns_adult_sql(p.adult_age)} AS adult_on
+            FROM people p LEFT JOIN win w ON w.person_id = p.id LEFT JOIN facts f ON f.person_id = p.id
         ), tested AS (
             SELECT *,
                    DATE '{as_of.isoformat()}' < adult_on AS youth,

@@ -66,7 +66,7 @@ def screen(
     if candidates:
         query = ranked_candidates_sql(con, columns, on_scheme or set(), policy)
     else:
-        query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line, person_id"
+        query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line"
     write(con, query, output, in_words=(policy, catalogue))
     rejected, written = write_rejects(con, rejects_file or default_rejects(output))
     return Screened(
@@ -143,7 +143,7 @@ def compare_policies(
     con = con or connect()
     prepare(con, source, catalogue)
     comparison = compare(con, current, proposed, as_of, catalogue)
-    write(con, f"SELECT {', '.join(COLUMNS)} FROM policy_changes ORDER BY line, person_id", output)
+    write(con, f"SELECT {', '.join(COLUMNS)} FROM policy_changes ORDER BY line", output)
     rejected, written = write_rejects(con, rejects_file or default_rejects(output))
     return Compared(comparison, rejected, held_back(con), written)
 
