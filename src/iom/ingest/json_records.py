@@ -55,16 +55,23 @@ def _array(text: str) -> Iterator[RawRecord]:
 
 def _lines(text: str) -> Iterator[RawRecord]:
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _object(json.loads(line), f"line {number}")
-        except json.JSONDecodeError as error:
-            yield RawRecord(
-                f"line {number}", problem=f"not valid JSON: {error.msg} at column {error.colno}"
-            )
-        except (ValueError, RecursionError) as error:
-            yield RawRecord(f"line {number}", problem=f"not valid JSON: {_unreadable(error)}")
+        record = read_line(line, number)
+        if record is not None:
+            yield record
+
+
+def read_line(line: str, number: int) -> RawRecord | None:
+    """One line of JSON Lines as a record; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        return _object(json.loads(line), f"line {number}")
+    except json.JSONDecodeError as error:
+        return RawRecord(
+            f"line {number}", problem=f"not valid JSON: {error.msg} at column {error.colno}"
+        )
+    except (ValueError, RecursionError) as error:
+        return RawRecord(f"line {number}", problem=f"not valid JSON: {_unreadable(error)}")
 
 
 def _unreadable(error: Exception) -> str:

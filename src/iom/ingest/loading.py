@@ -19,17 +19,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from iom.ingest.json_lines import Reject, load_json_lines
 from iom.ingest.json_records import read_json_records
 from iom.ingest.people import check_records
-from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, arrow_table, person_rows
+from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, placed_tables
 from iom.rules import Catalogue, Person
 
 
 class InputError(ValueError):
     """The input as a whole cannot be read (not a bad row: those are rejects)."""
-
-
-Reject = tuple[str, int, str, str, str]  # file, line, person, field, reason
 
 
 def quote(text: str) -> str:
@@ -121,9 +119,17 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None
 
 
 def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> list[Reject]:
-    """Check each record with the rules core, then normalise the good ones into the raw tables."""
+    """Plain JSON Lines in bulk (`iom.ingest.json_lines`); anything else record by record."""
+    rejects = load_json_lines(con, path, catalogue)
+    return load_record_by_record(con, path, catalogue) if rejects is None else rejects
+
+
+def load_record_by_record(
+    con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue
+) -> list[Reject]:
+    """Each record checked by the rules core's own validation, then normalised."""
     people: list[tuple[int, Person]] = []
-    rejects: list[Reject] = []
+    rejects = []
     for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
         line = int(record.position.split()[-1])
         if record.person is None:
@@ -140,12 +146,7 @@ def load_people(
     con: duckdb.DuckDBPyConnection, people: Iterable[tuple[int, Person]], source: str
 ) -> None:
     """Rules `Person`s (already checked), each with a line number, as the three raw tables."""
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
-    for line, person in people:
-        for name, table_rows in person_rows(person).items():
-            rows[name] += [{"file": source, "line": line, **row} for row in table_rows]
-    where = pa.schema([("file", pa.string()), ("line", pa.int64())])
-    for name in TABLES:
-        con.register("arrow_rows", arrow_table(name, rows[name], where))
+    for name, table in placed_tables(people, source).items():
+        con.register("arrow_rows", table)
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
         con.unregister("arrow_rows")

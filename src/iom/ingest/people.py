@@ -21,21 +21,27 @@ def check_records(records: Iterable[RawRecord], catalogue: Catalogue) -> Iterato
     """In input order. A person id seen earlier in the same file is an error on the later record."""
     first_seen: dict[str, str] = {}
     for record in records:
-        who = person_label(record.data, record.position)
-        if record.problem is not None:
-            yield CheckedRecord(
-                record.position, None, [RecordError(record.position, "", record.problem)]
-            )
-            continue
-        errors = check_person(record.data, catalogue, record.position)
-        if not errors and who in first_seen:
-            errors = [
-                RecordError(
-                    who, "id", f"{who!r} appears more than once (first at {first_seen[who]})"
-                )
-            ]
-        if errors:
-            yield CheckedRecord(record.position, None, errors)
-            continue
-        first_seen[who] = record.position
-        yield CheckedRecord(record.position, build_person(record.data))
+        checked = check_record(record, catalogue)
+        if checked.person is not None:
+            who = person_label(record.data, record.position)
+            if who in first_seen:
+                yield CheckedRecord(record.position, None, [repeated(who, first_seen[who])])
+                continue
+            first_seen[who] = record.position
+        yield checked
+
+
+def check_record(record: RawRecord, catalogue: Catalogue) -> CheckedRecord:
+    """One record on its own: its problems, or the `Person` it describes."""
+    if record.problem is not None:
+        return CheckedRecord(
+            record.position, None, [RecordError(record.position, "", record.problem)]
+        )
+    errors = check_person(record.data, catalogue, record.position)
+    if errors:
+        return CheckedRecord(record.position, None, errors)
+    return CheckedRecord(record.position, build_person(record.data))
+
+
+def repeated(who: str, first_position: str) -> RecordError:
+    return RecordError(who, "id", f"{who!r} appears more than once (first at {first_position})")

@@ -126,8 +126,7 @@ def loaded_people(con: duckdb.DuckDBPyConnection, among: str | None = None) -> l
     for name, columns in (("convictions", convictions), ("custody", custody)):
         for row in _rows(
             con,
-            f"SELECT {_typed(columns)} FROM raw_{name} "
-            f"WHERE {wanted('person_id')} ORDER BY line",
+            f"SELECT {_typed(columns)} FROM raw_{name} WHERE {wanted('person_id')} ORDER BY line",
         ):
             children[name][row.pop("person_id")].append(row)
     return [

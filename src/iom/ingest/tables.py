@@ -7,6 +7,7 @@ README). `needs` is a `;`-separated list; the OGRS is flattened into `ogrs_score
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -116,6 +117,16 @@ def person_rows(p: Person) -> dict[str, list[dict[str, Any]]]:
 def arrow_table(name: str, rows: list[dict[str, Any]], extra: pa.Schema | None = None) -> pa.Table:
     schema = SCHEMAS[name] if extra is None else pa.schema([*extra, *SCHEMAS[name]])
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def placed_tables(people: Iterable[tuple[int, Person]], source: str) -> dict[str, pa.Table]:
+    """Checked people, each with its line in `source`, as the three tables with `file` and `line`."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for line, person in people:
+        for name, table_rows in person_rows(person).items():
+            rows[name] += [{"file": source, "line": line, **row} for row in table_rows]
+    where = pa.schema([("file", pa.string()), ("line", pa.int64())])
+    return {name: arrow_table(name, rows[name], where) for name in TABLES}
 
 
 def person_record(
