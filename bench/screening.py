@@ -1,11 +1,15 @@
-"""Benchmark: force-wide screening against the per-person rules path (`make bench`, not a test).
+"""Benchmark: force-wide screening against its baselines (`make bench`, not a test).
 
 1. generate N synthetic people as Parquet tables (1,000,000 by default, ~10 convictions each);
-2. screen them under each policy, each run in its own process so its peak memory is its own;
-3. time the per-person path (`iom.rules.assess`) on a 10,000-person sample of the same people;
-4. optionally (--national) generate and screen 13,000,000 people streaming from Parquet.
-Writes bench/results/screening.json. Targets (2 cores): 1M in 30 s or less, 50x the per-person
-path, peak memory 4 GB or less.
+2. time a bare DuckDB scan of the same three files (a GROUP BY person over convictions and custody
+   joined to people, written to Parquet): the floor any screening stands on;
+3. screen them under each policy, each run in its own process so its peak memory is its own;
+4. time the per-person path (`iom.rules.assess`) on a 10,000-person sample of the same people;
+5. screen 200,000 people from JSON Lines and from Parquet (the same people);
+6. optionally (--national) generate and screen 13,000,000 people streaming from Parquet.
+Writes bench/results/screening.json and prints each ratio beside its target (issue 11): within 3x
+the bare scan under Derbyshire and 2x under Nottinghamshire, 100x the per-person path, 3 GB;
+JSON Lines within 2x of Parquet; 13,000,000 people in 120 s and 4 GB under Derbyshire.
 """
 
 from __future__ import annotations
@@ -19,12 +23,26 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
 POLICIES = ("derbyshire-2021", "nottinghamshire-yjs-2022")
 AS_OF = date(2025, 12, 31)
 MEMORY_LIMIT = "3GB"
+NATIONAL_MEMORY_LIMIT = "4GB"
+JSON_LINES_PEOPLE = 200_000
+BARE_SCAN = """
+    COPY (
+        WITH c AS (SELECT person_id, count(*) AS n, max(conviction_date) AS latest
+                   FROM read_parquet('{folder}/convictions.parquet') GROUP BY person_id),
+             k AS (SELECT person_id, count(*) AS spells, sum(coalesce(sentence_days, 0)) AS held
+                   FROM read_parquet('{folder}/custody.parquet') GROUP BY person_id)
+        SELECT p.id, p.date_of_birth, c.n, c.latest, k.spells, k.held
+        FROM read_parquet('{folder}/people.parquet') p
+        LEFT JOIN c ON c.person_id = p.id LEFT JOIN k ON k.person_id = p.id
+    ) TO '{output}' (FORMAT parquet)
+"""
 
 
 def generate(people: int, folder: Path) -> dict[str, float]:
@@ -36,14 +54,29 @@ def generate(people: int, folder: Path) -> dict[str, float]:
     return {"seconds": round(time.perf_counter() - started, 1), **counts}
 
 
-def screen_once(source: Path, policy_id: str, output: Path) -> dict[str, float]:
+def bare_scan(source: Path, output: Path) -> dict[str, float]:
+    """Run in a child process: the bare DuckDB scan, its seconds and peak memory."""
+    from iom.screening.run import connect
+
+    con = connect(MEMORY_LIMIT)
+    started = time.perf_counter()
+    con.execute(BARE_SCAN.format(folder=source, output=output))
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def screen_once(
+    source: Path, policy_id: str, output: Path, memory_limit: str = MEMORY_LIMIT
+) -> dict[str, float]:
     """Run in a child process: screen once, report seconds and this process's peak memory."""
     from iom.rules import load_catalogue, load_policy
     from iom.screening.run import connect, screen
 
     started = time.perf_counter()
     result = screen(
-        source, load_policy(policy_id), AS_OF, output, load_catalogue(), con=connect(MEMORY_LIMIT)
+        source, load_policy(policy_id), AS_OF, output, load_catalogue(), con=connect(memory_limit)
     )
     seconds = time.perf_counter() - started
     return {
@@ -54,10 +87,17 @@ def screen_once(source: Path, policy_id: str, output: Path) -> dict[str, float]:
     }
 
 
-def screen_in_child(source: Path, policy_id: str, output: Path) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--one", str(source), policy_id, str(output)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+def in_child(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def screen_in_child(
+    source: Path, policy_id: str, output: Path, memory_limit: str = MEMORY_LIMIT
+) -> dict[str, float]:
+    return in_child("--one", str(source), policy_id, str(output), memory_limit)
 
 
 def per_person(source: Path, sample: int) -> dict[str, dict[str, float]]:
@@ -94,9 +134,10 @@ def per_person(source: Path, sample: int) -> dict[str, dict[str, float]]:
     return timings
 
 
-def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, object]:
-    source = work / f"population-{people}.parquet"
-    if (source / "custody.parquet").exists():  # the same seed gives the same people: reuse them
+def population(people: int, work: Path, suffix: str = ".parquet") -> tuple[Path, dict]:
+    """The synthetic people at this size (the same seed gives the same people: reused)."""
+    source = work / f"population-{people}{suffix}"
+    if suffix == ".parquet" and (source / "custody.parquet").exists():
         generated: dict[str, float | None] = {
             "seconds": None,
             **{
@@ -104,19 +145,30 @@ def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, objec
                 for t in ("people", "convictions", "custody")
             },
         }
+    elif suffix == ".jsonl" and source.exists():
+        generated = {"seconds": None}
     else:
         generated = generate(people, source)
-    print(f"generated {people:,} people in {generated['seconds']} s", file=sys.stderr)
+    print(f"{source}: {people:,} people, generated in {generated['seconds']} s", file=sys.stderr)
+    return source, generated
+
+
+def run_scale(
+    people: int, work: Path, with_per_person: bool, memory_limit: str = MEMORY_LIMIT
+) -> dict[str, object]:
+    source, generated = population(people, work)
     results: dict[str, object] = {
         "people": people,
         "convictions": generated["convictions"],
         "custody_spells": generated["custody"],
         "generate_seconds": generated["seconds"],
     }
+    results["bare_scan"] = in_child("--bare", str(source), str(work / f"bare-{people}.parquet"))
+    print(f"bare scan: {results['bare_scan']}", file=sys.stderr)
     screens = {}
     for policy_id in POLICIES:
         screens[policy_id] = screen_in_child(
-            source, policy_id, work / f"screened-{people}-{policy_id}.parquet"
+            source, policy_id, work / f"screened-{people}-{policy_id}.parquet", memory_limit
         )
         print(f"screened under {policy_id}: {screens[policy_id]}", file=sys.stderr)
     results["screen"] = screens
@@ -127,7 +179,83 @@ def run_scale(people: int, work: Path, with_per_person: bool) -> dict[str, objec
             p: round(screens[p]["people_per_second"] / rules[p]["people_per_second"], 1)
             for p in POLICIES
         }
+    results["times_bare_scan"] = {
+        p: round(screens[p]["seconds"] / results["bare_scan"]["seconds"], 1) for p in POLICIES
+    }
     return results
+
+
+def json_lines_against_parquet(work: Path) -> dict[str, object]:
+    """The same people screened from JSON Lines and from Parquet, under each policy."""
+    jsonl, _ = population(JSON_LINES_PEOPLE, work, ".jsonl")
+    tables, _ = population(JSON_LINES_PEOPLE, work)
+    runs: dict[str, object] = {"people": JSON_LINES_PEOPLE}
+    for policy_id in POLICIES:
+        out = work / f"screened-{JSON_LINES_PEOPLE}-{policy_id}.parquet"
+        from_jsonl = screen_in_child(jsonl, policy_id, out)
+        from_parquet = screen_in_child(tables, policy_id, out)
+        runs[policy_id] = {
+            "json_lines": from_jsonl,
+            "parquet": from_parquet,
+            "ratio": round(from_jsonl["seconds"] / from_parquet["seconds"], 2),
+        }
+        print(f"JSON Lines against Parquet, {policy_id}: {runs[policy_id]}", file=sys.stderr)
+    return runs
+
+
+def against_targets(report: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """Each target of issue 11 beside what this run measured: (what, target, measured, met)."""
+    force, derby, notts = report["force"], "derbyshire-2021", "nottinghamshire-yjs-2022"
+    rows = [
+        (f"{p}: times the bare scan", f"at most {limit}x", force["times_bare_scan"][p], limit)
+        for p, limit in ((derby, 3), (notts, 2))
+    ]
+    checks = [(what, target, f"{value}x", value <= limit) for what, target, value, limit in rows]
+    checks += [
+        (
+            f"{p}: times the per-person path",
+            "at least 100x",
+            f"{force['speedup'][p]}x",
+            force["speedup"][p] >= 100,
+        )
+        for p in POLICIES
+    ]
+    checks += [
+        (
+            f"{p}: peak memory",
+            "at most 3,072 MB",
+            f"{force['screen'][p]['peak_rss_mb']} MB",
+            force["screen"][p]["peak_rss_mb"] <= 3072,
+        )
+        for p in POLICIES
+    ]
+    jsonl = report["json_lines"]
+    checks += [
+        (
+            f"{p}: JSON Lines against Parquet",
+            "at most 2x",
+            f"{jsonl[p]['ratio']}x",
+            jsonl[p]["ratio"] <= 2,
+        )
+        for p in POLICIES
+    ]
+    if "national" in report:
+        national = report["national"]["screen"][derby]
+        checks += [
+            (
+                f"{derby}: {report['national']['people']:,} people",
+                "at most 120 s",
+                f"{national['seconds']} s",
+                national["seconds"] <= 120,
+            ),
+            (
+                f"{derby}: {report['national']['people']:,} people, peak memory",
+                "at most 4,096 MB",
+                f"{national['peak_rss_mb']} MB",
+                national["peak_rss_mb"] <= 4096,
+            ),
+        ]
+    return checks
 
 
 def main() -> None:
@@ -138,12 +266,15 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=Path("var/bench"))
     parser.add_argument("--out", type=Path, default=Path("bench/results/screening.json"))
-    parser.add_argument(
-        "--one", nargs=3, metavar=("SOURCE", "POLICY", "OUTPUT"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--bare", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(screen_once(Path(args.one[0]), args.one[1], Path(args.one[2]))))
+        source, policy_id, output, limit = args.one
+        print(json.dumps(screen_once(Path(source), policy_id, Path(output), limit)))
+        return
+    if args.bare:
+        print(json.dumps(bare_scan(Path(args.bare[0]), Path(args.bare[1]))))
         return
     args.work.mkdir(parents=True, exist_ok=True)
     report: dict[str, object] = {
@@ -156,12 +287,22 @@ def main() -> None:
             "cores": _cores(),
         },
         "force": run_scale(args.people, args.work, with_per_person=True),
+        "json_lines": json_lines_against_parquet(args.work),
     }
     if args.national:
-        report["national"] = run_scale(args.national, args.work, with_per_person=False)
+        report["national"] = run_scale(
+            args.national, args.work, with_per_person=False, memory_limit=NATIONAL_MEMORY_LIMIT
+        )
+    checks = against_targets(report)
+    report["targets"] = [
+        {"what": what, "target": target, "measured": measured, "met": met}
+        for what, target, measured, met in checks
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
+    for what, target, measured, met in checks:
+        print(f"{'met    ' if met else 'NOT MET'}  {what}: {measured} ({target})")
 
 
 def _cores() -> int:

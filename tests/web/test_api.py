@@ -147,3 +147,33 @@ def test_a_referral_is_made_through_the_forms_own_checks(
     analyst = key_for(Role.GOVERNANCE_ANALYST, make_user)
     refused = call("post", "/api/referrals", analyst, data=given, content_type="application/json")
     assert refused.status_code == 404  # may not see the person at all
+
+
+def test_text_with_a_nul_character_is_refused_not_a_server_error(
+    make_user: Callable[..., User],
+) -> None:
+    """PostgreSQL cannot store or compare NUL; the fuzzing test once found a 500 here."""
+    from tests.web import workflow as w
+
+    w.schemes()
+    w.fixed_candidate()
+    key = key_for(Role.COORDINATOR, make_user)
+    offer = "Joint police and probation management"
+    for given in (
+        {"person_id": "FIX\x001", "scheme": "derbyshire", "iom_offer": offer},
+        {"person_id": "FIX1", "scheme": "derbyshire", "iom_offer": offer, "answers": {"a": "\x00"}},
+    ):
+        made = call("post", "/api/referrals", key, data=given, content_type="application/json")
+        assert made.status_code == 422, made.content
+        assert "NUL" in made.content.decode()
+    assert call("get", "/api/people/FIX%001", key).status_code == 404
+    record = {
+        "id": "NUL1",
+        "given_name": "A\x00B",
+        "date_of_birth": "1990-01-01",
+        "convictions": [],
+    }
+    imported = call("post", "/api/people", key, data=[record], content_type="application/json")
+    assert imported.status_code == 200, imported.content
+    assert imported.json()["rejected"] == 1
+    assert not m.Person.objects.filter(local_id="NUL1").exists()

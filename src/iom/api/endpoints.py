@@ -5,7 +5,7 @@ token made on the API keys page); every call is in the access log, as in the app
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
 
 from iom.accounts.access import staff_view
 from iom.accounts.permissions import allowed
@@ -98,6 +99,8 @@ class ImportOut(Schema):
 
 
 def _person(request: HttpRequest, local_id: str) -> m.Person:
+    if "\x00" in local_id:  # no one's id holds one, and PostgreSQL cannot be asked about it
+        raise HttpError(404, "Not Found")
     person = get_object_or_404(m.Person, local_id=local_id)
     _may(request, "view_person", person)
     return person
@@ -203,13 +206,30 @@ def import_people(request: HttpRequest, records: list[dict[str, Any]]) -> dict[s
     }
 
 
+def no_nul(value: Any) -> Any:
+    """Text may not hold a NUL character (PostgreSQL cannot store one), at any depth."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            no_nul(key)
+            no_nul(item)
+    if isinstance(value, list):
+        for item in value:
+            no_nul(item)
+    return value
+
+
+Text = Annotated[str, AfterValidator(no_nul)]
+
+
 class ReferralIn(Schema):
-    person_id: str
-    scheme: str
-    iom_offer: str
-    offender_manager: str | None = None  # a username
+    person_id: Text
+    scheme: Text
+    iom_offer: Text
+    offender_manager: Text | None = None  # a username
     # Any other question of the referral form, by its field name.
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: Annotated[dict[str, Any], AfterValidator(no_nul)] = Field(default_factory=dict)
 
 
 class ReferralMade(Schema):

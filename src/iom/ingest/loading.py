@@ -85,6 +85,11 @@ def load(con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue) -> 
     )
 
 
+def checked_while_reading(source: Path) -> bool:
+    """JSON inputs are checked record by record as they are read; tables are checked in SQL."""
+    return not source.is_dir()
+
+
 def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None:
     """Parquet is read in place through views (its row numbers come free); CSV is read once as text."""
     for name in TABLES:

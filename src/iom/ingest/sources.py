@@ -18,7 +18,13 @@ import duckdb
 
 from iom.ingest import checks
 from iom.ingest.json_records import UnreadableFile, read_json_records
-from iom.ingest.loading import InputError, connect, load, register_catalogue
+from iom.ingest.loading import (
+    InputError,
+    checked_while_reading,
+    connect,
+    load,
+    register_catalogue,
+)
 from iom.ingest.people import check_records
 from iom.ingest.tables import person_from_rows
 from iom.rules import Catalogue, Person
@@ -90,7 +96,7 @@ def load_checked(
     register_catalogue(con, catalogue)
     with reading(source):
         found = load(con, source, catalogue)
-        checks.check(con)
+        checks.check(con, rows_checked=checked_while_reading(source))
         rows = con.execute(
             "SELECT file, line, coalesce(person_id, ''), field, reason, coalesce(value, '') "
             "FROM rejects ORDER BY file, line, field"

@@ -98,7 +98,7 @@ class Starts:
 def _derbyshire_facts(
     con: duckdb.DuckDBPyConnection, p: DerbyshireParameters, d: int, starts: Starts
 ) -> None:
-    """Per person with a conviction in a window: CSS, the recent Table 1 / supply / tier 1
+    """Per person with a conviction in a window: CSS, how many recent Table 1 / supply / tier 1
     convictions, and whether any is in W6."""
     con.execute(
         f"""
@@ -115,7 +115,7 @@ def _derbyshire_facts(
         f"""
         CREATE OR REPLACE TEMP TABLE facts AS
         WITH counted AS (
-            SELECT c.person_id, c.id, c.conviction_d, k.weight, k.table1, k.supply, k.serious,
+            SELECT c.person_id, c.conviction_d, k.weight, k.table1, k.supply, k.serious,
                    {starts.sql("w")}
             FROM convictions c JOIN offences k ON k.code = c.offence_code
             LEFT JOIN win w ON w.person_id = c.person_id
@@ -124,20 +124,15 @@ def _derbyshire_facts(
         SELECT person_id,
                coalesce(sum(weight) FILTER (WHERE conviction_d >= css_d), 0)::DOUBLE AS css_total,
                count(*) FILTER (WHERE conviction_d >= css_d AND weight IS NULL) AS unweighted,
-               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND table1) AS table1,
-               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND supply) AS pwits,
-               list({{'d': conviction_d, 'id': id}}) FILTER (WHERE {recent} AND table1 AND serious) AS tier1,
+               count(*) FILTER (WHERE {recent} AND table1) AS table1,
+               count(*) FILTER (WHERE {recent} AND supply) AS supply,
+               count(*) FILTER (WHERE {recent} AND table1 AND serious) AS serious,
                coalesce(bool_or(conviction_d >= w6_d), false) AS any_w6
         FROM counted
         WHERE conviction_d >= least(w12_d, w6_d, css_d)
         GROUP BY person_id
         """
     )
-
-
-def _ordered_ids(column: str) -> str:
-    """Conviction ids in the rules' order (date, then id)."""
-    return f"coalesce(list_transform(list_sort({column}), x -> x.id), [])"
 
 
 def _derbyshire_decisions(
@@ -151,22 +146,22 @@ def _derbyshire_decisions(
             SELECT p.line, p.id AS person_id, p.ogrs, p.probation_current, p.mappa_level, p.sex_offender_current,
                    p.em_acquisitive_tag AS fixed_em, p.needs, {starts.sql("w")},
                    coalesce(f.css_total, 0) AS css_total, coalesce(f.unweighted, 0) AS unweighted,
-                   coalesce(f.any_w6, false) AS any_w6, {_ordered_ids("f.table1")} AS table1_ids,
-                   {_ordered_ids("f.pwits")} AS pwits_ids, {_ordered_ids("f.tier1")} AS tier1_ids,
+                   coalesce(f.any_w6, false) AS any_w6, coalesce(f.table1, 0) AS table1,
+                   coalesce(f.supply, 0) AS supply, coalesce(f.serious, 0) AS serious,
                    {turns_adult_sql(p.adult_age)} AS adult_on
             FROM people p LEFT JOIN win w ON w.person_id = p.id LEFT JOIN facts f ON f.person_id = p.id
         ), tested AS (
             SELECT *,
                    DATE '{as_of.isoformat()}' < adult_on AS youth,
-                   coalesce(len(table1_ids) > 0 AND ogrs >= {p.fixed_min_ogrs} AND probation_current, false) AS fixed_nc,
-                   coalesce(len(pwits_ids) > 0 AND ogrs > {p.free_ogrs_exceeds}, false) AS free_met,
+                   coalesce(table1 > 0 AND ogrs >= {p.fixed_min_ogrs} AND probation_current, false) AS fixed_nc,
+                   coalesce(supply > 0 AND ogrs > {p.free_ogrs_exceeds}, false) AS free_met,
                    coalesce(ogrs >= {p.ogrs_indicator_min}, false) AS ogrs_indicator,
                    css_total >= {p.css_indicator_threshold} AS css_indicator
             FROM judged
         ), criteria AS (
             SELECT *,
                    NOT (fixed_em OR fixed_nc OR free_met) AND NOT youth
-                     AND (ogrs_indicator OR css_indicator OR len(table1_ids) + len(pwits_ids) > 0) AS flex_met,
+                     AND (ogrs_indicator OR css_indicator OR table1 + supply > 0) AS flex_met,
                    list_filter([
                        CASE WHEN mappa_level IN ({mappa}) THEN 'MAPPA_LEVEL_2_3' END,
                        CASE WHEN sex_offender_current THEN 'SEX_OFFENDER' END,
@@ -186,7 +181,7 @@ def _derbyshire_decisions(
                CASE WHEN cohort IS NULL THEN 'not_eligible' WHEN len(exclusions) > 0 THEN 'excluded'
                     WHEN cohort = 'flex' THEN 'consider' ELSE 'eligible' END AS outcome,
                (CASE WHEN cohort IN ('fixed', 'free') THEN
-                    CASE WHEN coalesce(ogrs >= {p.tier1_min_ogrs}, false) OR len(tier1_ids) > 0 THEN 1 ELSE 2 END
+                    CASE WHEN coalesce(ogrs >= {p.tier1_min_ogrs}, false) OR serious > 0 THEN 1 ELSE 2 END
                 END)::INTEGER AS priority_tier,
                round(css_total, 2) AS css_score
         FROM cohorts
@@ -217,8 +212,8 @@ def _derbyshire_columns(
         f"WHEN ogrs >= {bands['high']} THEN 'high' WHEN ogrs >= {bands['medium']} THEN 'medium' ELSE 'low' END AS ogrs_band",
         f"{{'ogrs_50_plus': ogrs_indicator, 'css_1500_plus': css_indicator, 'needs': {needs}}} AS indicators",
         "CASE WHEN youth THEN adult_on END AS turns_18_on",
-        "{'table1_convictions': table1_ids, 'pwits_convictions': pwits_ids, "
-        "'tier1_convictions': tier1_ids, 'unweighted_convictions': unweighted} AS evidence",
+        "{'recent_table1_convictions': table1, 'recent_supply_convictions': supply, "
+        "'recent_tier1_convictions': serious, 'unweighted_convictions': unweighted} AS evidence",
         f"{derbyshire_codes()} AS reason_codes",
         f"{versions_sql(policy, catalogue)} AS versions",
     ]

@@ -1,9 +1,9 @@
 """Each person's reasons as codes: one text column, the core's codes in the core's order.
 
 The batch writes no words. The figures a reason rests on are the row's own fields (windows,
-scores, cohort, exclusions, tier) and its `evidence` column (the qualifying conviction ids);
-`iom.screening.render` turns a screened row back into the rules core's reasons, words and
-evidence, when it is read. Codes are joined by single spaces: text costs a row far less to
+scores, cohort, exclusions, tier) and its `evidence` column (how many convictions qualified for
+each criterion); `iom.screening.render` turns a screened row back into the rules core's reasons,
+words and evidence, listing the convictions, when it is read. Codes are joined by single spaces: text costs a row far less to
 build and to write than a list, and Parquet stores the few distinct sequences once.
 """
 

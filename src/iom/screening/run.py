@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from iom.ingest import checks
-from iom.ingest.loading import connect, load, quote, register_catalogue
+from iom.ingest.loading import checked_while_reading, connect, load, quote, register_catalogue
 from iom.ingest.sources import loaded_people
 from iom.rules import Catalogue, Policy
 from iom.screening import engine, render
@@ -89,7 +89,7 @@ def prepare(
     step("load")
     prechecked = load(con, source, catalogue)
     step("check")
-    checks.check(con)
+    checks.check(con, rows_checked=checked_while_reading(source))
     if prechecked:
         con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?)", prechecked)
 
