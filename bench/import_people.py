@@ -74,9 +74,33 @@ def main() -> None:
             "updated": again.updated,
         },
     }
+    report["targets"] = against_targets(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
+    for target in report["targets"]:
+        met = "met    " if target["met"] else "NOT MET"
+        print(f"{met}  {target['what']}: {target['measured']} ({target['target']})")
+
+
+def against_targets(report: dict) -> list[dict]:
+    """Issue 11's targets for 100,000 people: first load 30 s (PostgreSQL) or 60 s, rerun 10 s."""
+    first_limit = 30 if report["database"] == "postgresql" else 60
+    first, rerun = report["first_import"]["seconds"], report["rerun"]["seconds"]
+    return [
+        {
+            "what": f"first load of {report['people']:,} people ({report['database']})",
+            "target": f"at most {first_limit} s",
+            "measured": f"{first} s",
+            "met": first <= first_limit,
+        },
+        {
+            "what": f"a rerun that changes nothing ({report['database']})",
+            "target": "at most 10 s",
+            "measured": f"{rerun} s",
+            "met": rerun <= 10,
+        },
+    ]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ Accepted inputs:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -113,14 +114,21 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> None
             raise InputError(f"{path}: " + "; ".join(problems))
         select = ", ".join((f'"{c}"' if c in present else f'NULL AS "{c}"') for c in COLUMNS[name])
         kind = "VIEW" if fmt == "parquet" else "TABLE"
-        con.execute(
-            "SET preserve_insertion_order = true"
-        )  # CSV line numbers follow the file's order
-        con.execute(
-            f"CREATE TEMP {kind} raw_{name} AS SELECT {quote(str(path))} AS file, "
-            f"({line})::BIGINT AS line, {select} FROM {reader}"
-        )
-        con.execute("SET preserve_insertion_order = false")  # as run.connect sets it
+        with order_kept(con):  # CSV line numbers follow the file's order
+            con.execute(
+                f"CREATE TEMP {kind} raw_{name} AS SELECT {quote(str(path))} AS file, "
+                f"({line})::BIGINT AS line, {select} FROM {reader}"
+            )
+
+
+@contextmanager
+def order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Rows keep the order they are made in (`connect` lets DuckDB reorder, to save memory)."""
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        con.execute("SET preserve_insertion_order = false")
 
 
 def _load_jsonl(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue) -> list[Reject]:

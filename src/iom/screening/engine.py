@@ -9,12 +9,13 @@ codes and an `evidence` column (see iom.screening.reasons).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
 from iom.rules import Catalogue, Policy
 from iom.rules.dates import epoch_days as days
+from iom.rules.dates import is_under
 from iom.rules.parameters import DerbyshireParameters, NottinghamshireParameters
 from iom.screening.reasons import codes, either, only_if, sql_text
 from iom.screening.windows import at_liberty_sql, half_sentence_sql, merge_custody
@@ -36,6 +37,17 @@ def turns_adult_sql(age: int) -> str:
         f"CASE WHEN month(date_of_birth) = 2 AND day(date_of_birth) = 29 AND NOT {leap} "
         f"THEN make_date({y}, 3, 1) ELSE make_date({y}, month(date_of_birth), day(date_of_birth)) END"
     )
+
+
+def young_sql(age: int, as_of: date) -> str:
+    """Whether the person is under `age` on `as_of`: born after the last birth date that is not.
+
+    One comparison a row; the birthday itself (`turns_adult_sql`) is worked out only where shown.
+    """
+    born = date(as_of.year - age, as_of.month, 1) + timedelta(days=as_of.day + 3)
+    while is_under(age, born, as_of):
+        born -= timedelta(days=1)
+    return f"date_of_birth > DATE '{born.isoformat()}'"
 
 
 def versions_sql(policy: Policy, catalogue: Catalogue) -> str:
@@ -67,7 +79,8 @@ def assess_cohorts(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE win AS
-        SELECT k.person_id, a.start AS w12_d, b.start AS w6_d, c.start AS css_d
+        SELECT k.person_id, a.start::INTEGER AS w12_d, b.start::INTEGER AS w6_d,
+               c.start::INTEGER AS css_d
         FROM (SELECT DISTINCT person_id FROM custody) k
         LEFT JOIN ({at_liberty_sql(w12)}) a ON a.person_id = k.person_id
         LEFT JOIN ({at_liberty_sql(w6)}) b ON b.person_id = k.person_id
@@ -148,11 +161,10 @@ def _derbyshire_decisions(
                    coalesce(f.css_total, 0) AS css_total, coalesce(f.unweighted, 0) AS unweighted,
                    coalesce(f.any_w6, false) AS any_w6, coalesce(f.table1, 0) AS table1,
                    coalesce(f.supply, 0) AS supply, coalesce(f.serious, 0) AS serious,
-                   {turns_adult_sql(p.adult_age)} AS adult_on
+                   p.date_of_birth, {young_sql(p.adult_age, as_of)} AS youth
             FROM people p LEFT JOIN win w ON w.person_id = p.id LEFT JOIN facts f ON f.person_id = p.id
         ), tested AS (
             SELECT *,
-                   DATE '{as_of.isoformat()}' < adult_on AS youth,
                    coalesce(table1 > 0 AND ogrs >= {p.fixed_min_ogrs} AND probation_current, false) AS fixed_nc,
                    coalesce(supply > 0 AND ogrs > {p.free_ogrs_exceeds}, false) AS free_met,
                    coalesce(ogrs >= {p.ogrs_indicator_min}, false) AS ogrs_indicator,
@@ -162,23 +174,19 @@ def _derbyshire_decisions(
             SELECT *,
                    NOT (fixed_em OR fixed_nc OR free_met) AND NOT youth
                      AND (ogrs_indicator OR css_indicator OR table1 + supply > 0) AS flex_met,
-                   list_filter([
-                       CASE WHEN mappa_level IN ({mappa}) THEN 'MAPPA_LEVEL_2_3' END,
-                       CASE WHEN sex_offender_current THEN 'SEX_OFFENDER' END,
-                       CASE WHEN NOT any_w6 THEN 'NO_CONVICTION_6M' END,
-                       CASE WHEN youth THEN 'YOUTH' END
-                   ], x -> x IS NOT NULL) AS exclusions
+                   coalesce(mappa_level IN ({mappa}), false) AS excluded_mappa,
+                   sex_offender_current AS excluded_sex_offender,
+                   NOT any_w6 AS excluded_no_recent_conviction
             FROM tested
         ), cohorts AS (
             SELECT *,
-                   list_filter([CASE WHEN fixed_em OR fixed_nc THEN 'fixed' END, CASE WHEN free_met THEN 'free' END,
-                                CASE WHEN flex_met THEN 'flex' END], x -> x IS NOT NULL) AS criteria_met,
                    CASE WHEN fixed_em OR fixed_nc THEN 'fixed' WHEN free_met THEN 'free'
-                        WHEN flex_met THEN 'flex' END AS cohort
+                        WHEN flex_met THEN 'flex' END AS cohort,
+                   {" OR ".join(column for _, column in EXCLUSIONS)} AS excluded
             FROM criteria
         )
-        SELECT *,
-               CASE WHEN cohort IS NULL THEN 'not_eligible' WHEN len(exclusions) > 0 THEN 'excluded'
+        SELECT * EXCLUDE (needs), {_needs_flags(p)},
+               CASE WHEN cohort IS NULL THEN 'not_eligible' WHEN excluded THEN 'excluded'
                     WHEN cohort = 'flex' THEN 'consider' ELSE 'eligible' END AS outcome,
                (CASE WHEN cohort IN ('fixed', 'free') THEN
                     CASE WHEN coalesce(ogrs >= {p.tier1_min_ogrs}, false) OR serious > 0 THEN 1 ELSE 2 END
@@ -189,6 +197,31 @@ def _derbyshire_decisions(
     )
 
 
+# Each exclusion's code and the `decided` column that says it applies, in the core's order.
+EXCLUSIONS = (
+    ("MAPPA_LEVEL_2_3", "excluded_mappa"),
+    ("SEX_OFFENDER", "excluded_sex_offender"),
+    ("NO_CONVICTION_6M", "excluded_no_recent_conviction"),
+    ("YOUTH", "youth"),
+)
+
+
+def _needs_flags(p: DerbyshireParameters) -> str:
+    """One flag a need the indicators show: `decided` holds no lists, so it sorts quickly."""
+    return ", ".join(
+        f"list_contains(needs, '{need}') AS need_{n}" for n, need in enumerate(p.indicator_needs)
+    )
+
+
+def listed(*items: tuple[str, str]) -> str:
+    """A list of the names whose condition holds, in order: (name, condition) pairs."""
+    return (
+        "list_filter(["
+        + ", ".join(f"CASE WHEN {condition} THEN '{name}' END" for name, condition in items)
+        + "], x -> x IS NOT NULL)"
+    )
+
+
 def _derbyshire_columns(
     policy: Policy,
     p: DerbyshireParameters,
@@ -196,22 +229,23 @@ def _derbyshire_columns(
     catalogue: Catalogue,
 ) -> list[str]:
     bands = p.ogrs_bands
-    needs = f"list_filter({sql_list(p.indicator_needs)}, n -> list_contains(needs, n))"
+    needs = listed(*((need, f"need_{n}") for n, need in enumerate(p.indicator_needs)))
+    criteria = listed(("fixed", "fixed_em OR fixed_nc"), ("free", "free_met"), ("flex", "flex_met"))
     return [
         "person_id",
         f"{sql_text(policy.id)} AS policy",
         f"DATE '{as_of.isoformat()}' AS as_of",
         f"{{'w12_start': {as_date('w12_d')}, 'w6_start': {as_date('w6_d')}, 'css_start': {as_date('css_d')}}} AS windows",
         "css_score",
-        "criteria_met",
+        f"{criteria} AS criteria_met",
         "cohort",
-        "exclusions",
+        f"{listed(*EXCLUSIONS)} AS exclusions",
         "outcome",
         "priority_tier",
         f"CASE WHEN ogrs IS NULL THEN NULL WHEN ogrs >= {bands['very_high']} THEN 'very_high' "
         f"WHEN ogrs >= {bands['high']} THEN 'high' WHEN ogrs >= {bands['medium']} THEN 'medium' ELSE 'low' END AS ogrs_band",
         f"{{'ogrs_50_plus': ogrs_indicator, 'css_1500_plus': css_indicator, 'needs': {needs}}} AS indicators",
-        "CASE WHEN youth THEN adult_on END AS turns_18_on",
+        f"CASE WHEN youth THEN {turns_adult_sql(p.adult_age)} END AS turns_18_on",
         "{'recent_table1_convictions': table1, 'recent_supply_convictions': supply, "
         "'recent_tier1_convictions': serious, 'unweighted_convictions': unweighted} AS evidence",
         f"{derbyshire_codes()} AS reason_codes",
@@ -230,7 +264,7 @@ def derbyshire_codes() -> str:
         either("free_met", "FREE_PWITS_MET", "FREE_PWITS_NOT_MET"),
         f"CASE WHEN {earlier} THEN 'FLEX_NOT_APPLICABLE' WHEN flex_met THEN 'FLEX_MET' "
         "ELSE 'FLEX_NOT_MET' END",
-        "CASE WHEN len(exclusions) > 0 THEN array_to_string(exclusions, ' ') END",
+        *(only_if(column, code) for code, column in EXCLUSIONS),
         "'OUTCOME_' || upper(outcome)",
         "CASE priority_tier WHEN 1 THEN 'PRIORITY_TIER_1' WHEN 2 THEN 'PRIORITY_TIER_2' END",
         "'INDICATORS'",
@@ -263,7 +297,8 @@ def assess_matrix(
             WHERE c.conviction_d <= {d} {lower}
             GROUP BY c.person_id
         )
-        SELECT p.line, p.id AS person_id, p.ogrs, p.significant_intelligence, {turns_adult_sql(p.adult_age)} AS adult_on,
+        SELECT p.line, p.id AS person_id, p.ogrs, p.significant_intelligence,
+               {young_sql(p.adult_age, as_of)} AS youth,
                coalesce(s.score, 0) AS matrix_score, coalesce(s.scoring, 0) AS scoring_convictions,
                coalesce(s.score, 0) >= {p.matrix_threshold} OR p.significant_intelligence AS refer_to_selection_meeting
         FROM people p LEFT JOIN scored s ON s.person_id = p.id
@@ -277,7 +312,7 @@ def assess_matrix(
             "MATRIX_THRESHOLD_NOT_MET",
         ),
         only_if("significant_intelligence", "SIGNIFICANT_INTELLIGENCE"),
-        only_if(f"DATE '{as_of.isoformat()}' < adult_on", "YOUNG_PERSON"),
+        only_if("youth", "YOUNG_PERSON"),
     )
     columns = [
         "person_id",

@@ -13,7 +13,14 @@ import duckdb
 import pyarrow as pa
 
 from iom.ingest import checks
-from iom.ingest.loading import checked_while_reading, connect, load, quote, register_catalogue
+from iom.ingest.loading import (
+    checked_while_reading,
+    connect,
+    load,
+    order_kept,
+    quote,
+    register_catalogue,
+)
 from iom.ingest.sources import loaded_people
 from iom.rules import Catalogue, Policy
 from iom.screening import engine, render
@@ -66,7 +73,8 @@ def screen(
     if candidates:
         query = ranked_candidates_sql(con, columns, on_scheme or set(), policy)
     else:
-        query = f"SELECT {', '.join(columns)} FROM decided ORDER BY line"
+        # sorted before the nested columns are made: sorting them costs more than making them
+        query = f"SELECT {', '.join(columns)} FROM (SELECT * FROM decided ORDER BY line)"
     write(con, query, output, in_words=(policy, catalogue))
     rejected, written = write_rejects(con, rejects_file or default_rejects(output))
     return Screened(
@@ -180,6 +188,16 @@ def write(
     JSON Lines rows are `iom assess` rows: with `in_words`, each row's reasons are rendered in
     the core's words (see iom.screening.render); without, the query's rows are written as they are.
     """
+    with order_kept(con):
+        _write(con, query, output, in_words)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    output: Path,
+    in_words: tuple[Policy, Catalogue] | None,
+) -> None:
     suffix = output.suffix.lower()
     output.parent.mkdir(parents=True, exist_ok=True)
     target = quote(str(output))
@@ -242,13 +260,19 @@ def summarise(con: duckdb.DuckDBPyConnection, policy: Policy) -> dict[str, dict[
         "cohort": counts(
             "SELECT coalesce(cohort, 'none'), count(*) FROM decided GROUP BY 1 ORDER BY 2 DESC, 1"
         ),
-        "exclusion": counts(
-            "SELECT x, count(*) FROM (SELECT unnest(exclusions) AS x FROM decided) GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
+        "exclusion": exclusion_counts(con),
         "priority_tier": counts(
             "SELECT 'tier ' || priority_tier, count(*) FROM decided WHERE priority_tier IS NOT NULL GROUP BY 1 ORDER BY 1"
         ),
     }
+
+
+def exclusion_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """People under each exclusion, most first (an exclusion no one has is left out)."""
+    filters = ", ".join(f"count(*) FILTER ({column})" for _, column in engine.EXCLUSIONS)
+    row: Any = con.execute(f"SELECT {filters} FROM decided").fetchone()
+    found = {code: int(n) for (code, _), n in zip(engine.EXCLUSIONS, row, strict=True) if n}
+    return dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
 
 
 def count(con: duckdb.DuckDBPyConnection, query: str) -> int:
