@@ -118,23 +118,38 @@ def _storable(people: list[Person], problems: list[Problem]) -> tuple[list[Perso
 
 
 def _unstorable(person: Person) -> Iterator[tuple[str, str]]:
-    for field, limit in LENGTHS.items():
-        yield from _text(field, getattr(person, field), limit)
-    for n, conviction in enumerate(person.convictions):
-        for field, limit in CONVICTION_LENGTHS.items():
-            yield from _text(f"convictions[{n}].{field}", getattr(conviction, field), limit)
+    texts = list(_texts(person))
+    # Nearly every person passes: one check of all their text at once, field by field if not.
+    if not is_storable("".join(value for _, value, _ in texts)) or any(
+        len(value) > limit for _, value, limit in texts
+    ):
+        for where, value, limit in texts:
+            field = where if isinstance(where, str) else f"convictions[{where[0]}].{where[1]}"
+            yield from _text(field, value, limit)
     for n, period in enumerate(person.custody):
         if period.sentence_days is not None and not 0 <= period.sentence_days <= MAX_DAYS:
             yield f"custody[{n}].sentence_days", f"{period.sentence_days} is out of range"
-    if person.ogrs is not None:
-        if not math.isfinite(person.ogrs.score):
-            yield "ogrs.score", "must be a number"
-        yield from _text("ogrs.version", person.ogrs.version, 10)
+    if person.ogrs is not None and not math.isfinite(person.ogrs.score):
+        yield "ogrs.score", "must be a number"
 
 
-def _text(field: str, value: str | None, limit: int) -> Iterator[tuple[str, str]]:
-    if value is None:
-        return
+def _texts(person: Person) -> Iterator[tuple[str | tuple[int, str], str, int]]:
+    """Each text the person's record holds: (the field, or a conviction's number and field; the
+    value; the column's length)."""
+    for field, limit in LENGTHS.items():
+        value = getattr(person, field)
+        if value is not None:
+            yield field, value, limit
+    if person.ogrs is not None and person.ogrs.version is not None:
+        yield "ogrs.version", person.ogrs.version, 10
+    for n, conviction in enumerate(person.convictions):
+        for field, limit in CONVICTION_LENGTHS.items():
+            value = getattr(conviction, field)
+            if value is not None:
+                yield (n, field), value, limit
+
+
+def _text(field: str, value: str, limit: int) -> Iterator[tuple[str, str]]:
     if len(value) > limit:
         yield field, f"longer than {limit} characters"
     if not is_storable(value):
