@@ -227,3 +227,16 @@ def test_audit_verify_reports_a_cut_off_end(tmp_path: Path) -> None:
     cut = run_iom("audit-verify", env=env)
     assert cut.returncode == 1
     assert "cut off" in cut.stderr
+
+
+def test_each_database_has_its_own_checkpoint_file() -> None:
+    """A bench or test database used from the same checkout must not move another's checkpoint."""
+    from iom.web.settings import checkpoint_for
+
+    demo = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/iom/var/iom.sqlite3"}
+    bench = {"ENGINE": "django.db.backends.postgresql", "NAME": "iom_bench", "HOST": "127.0.0.1"}
+    other_host = {**bench, "HOST": "10.0.0.2"}
+    paths = {checkpoint_for(d) for d in (demo, bench, other_host)}
+    assert len(paths) == 3
+    assert checkpoint_for(dict(demo)) == checkpoint_for(demo)
+    assert checkpoint_for(bench).name.startswith("audit-checkpoint-iom_bench-")

@@ -4,7 +4,8 @@ Everything that differs between machines comes from the environment:
 - DATABASE_URL: default SQLite under var/ (e.g. postgres://user@127.0.0.1:5432/iom);
 - SECRET_KEY: generated once into var/secret_key for development; required in production;
 - IOM_AUDIT_KEY: the access log's chain key, likewise (var/audit_key in development);
-- IOM_AUDIT_CHECKPOINT: where the access log's head is checkpointed, outside the database;
+- IOM_AUDIT_CHECKPOINT: where the access log's head is checkpointed, outside the database
+  (by default a file under var/ named for the database);
 - IOM_DEBUG=1: Django's debug pages (off unless set; never in production).
 - OIDC_*, IOM_SSO_*: single sign-on through the force's identity provider (off unless
   OIDC_RP_CLIENT_ID is set; docs/single-sign-on.md).
@@ -12,6 +13,7 @@ Everything that differs between machines comes from the environment:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -37,7 +39,6 @@ def development_secret(name: str) -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret("secret_key")
 IOM_AUDIT_KEY = os.environ.get("IOM_AUDIT_KEY") or development_secret("audit_key")
-IOM_AUDIT_CHECKPOINT = Path(os.environ.get("IOM_AUDIT_CHECKPOINT") or VAR / "audit-checkpoint.json")
 DEBUG = os.environ.get("IOM_DEBUG") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -116,6 +117,19 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["iom.database_routing.ReportsRouter"]
+
+
+def checkpoint_for(database: dict[str, object]) -> Path:
+    """One checkpoint file per database used from this checkout: a checkpoint names an event of
+    one access log, so a bench or test database must not move the demo database's."""
+    where = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    name = Path(str(database.get("NAME") or "")).stem or "database"
+    return VAR / f"audit-checkpoint-{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}.json"
+
+
+IOM_AUDIT_CHECKPOINT = Path(
+    os.environ.get("IOM_AUDIT_CHECKPOINT") or checkpoint_for(DATABASES["default"])
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
