@@ -21,6 +21,34 @@ pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
+def test_a_record_with_empty_optional_text_is_unchanged_on_a_rerun(tmp_path: Path) -> None:
+    """The database holds "" for none; the fingerprint must see the record as it is held."""
+    from iom.people.records import feed_digest, to_rules
+
+    record = {
+        "id": "A",
+        "date_of_birth": "1990-01-01",
+        "given_name": "",
+        "area": "",
+        "ogrs": {"score": 40, "version": ""},
+        "convictions": [
+            {
+                "id": "C1",
+                "offence_code": "02803",
+                "conviction_date": "2024-01-01",
+                "description": "",
+            }
+        ],
+    }
+    path = tmp_path / "people.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    assert import_file(path).created == 1
+    person = m.Person.objects.get(local_id="A")
+    assert feed_digest(to_rules(person)) == person.feed_digest
+    again = import_file(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
 def test_import_tables_then_rerun_changes_nothing() -> None:
     first = import_file(EXAMPLES / "extract")
     assert (first.created, first.updated, first.unchanged, first.rejected) == (4, 0, 0, 0)

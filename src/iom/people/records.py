@@ -86,7 +86,9 @@ def feed_digest(person: Person) -> str:
     Every field of the person, the lists sorted so that the order they arrive in does not matter
     (PostgreSQL's collation orders conviction ids differently from the feed). Built from the
     dataclasses' own representations: a force's first load fingerprints a million people.
+    The person as it will be held: optional text given empty is held as none.
     """
+    person = as_held(person)
     record = (
         tuple(getattr(person, name) for name in SINGLE),
         sorted(map(repr, person.convictions)),
@@ -94,6 +96,30 @@ def feed_digest(person: Person) -> str:
         sorted(person.needs),
     )
     return hashlib.sha256(repr(record).encode()).hexdigest()
+
+
+# Optional text the database holds as "" and reads back as None (see `to_rules`).
+BLANK_IS_NONE = ("given_name", "family_name", "sex", "ethnicity", "area")
+
+
+def as_held(person: Person) -> Person:
+    """`person` as it reads back once stored: an optional text given as "" is none."""
+    blank_fields = [name for name in BLANK_IS_NONE if getattr(person, name) == ""]
+    blank_version = person.ogrs is not None and person.ogrs.version == ""
+    if (
+        not blank_fields
+        and not blank_version
+        and all(c.description != "" for c in person.convictions)
+    ):
+        return person
+    return dataclasses.replace(
+        person,
+        **dict.fromkeys(blank_fields),
+        ogrs=dataclasses.replace(person.ogrs, version=None) if blank_version else person.ogrs,
+        convictions=tuple(
+            dataclasses.replace(c, description=c.description or None) for c in person.convictions
+        ),
+    )
 
 
 FEED = "feed"
