@@ -15,7 +15,8 @@ import yaml
 from iom.impact import Row, fairness, impact_parameters
 from iom.impact.fairness import StagedPerson, ethnic_group
 from iom.ingest import checks
-from iom.ingest.loading import connect, load_people, register_catalogue
+from iom.ingest.loading import connect, register_catalogue
+from iom.ingest.tables import load_people
 from iom.people import models as pm
 from iom.people.records import to_rules
 from iom.rules import Policy, load_catalogue

@@ -93,7 +93,7 @@ class Rule:
         )
 
 
-def rule(table: str, person: str, field: str, condition: str | None, reason: str) -> Rule | None:
+def rule(person: str, field: str, condition: str | None, reason: str) -> Rule | None:
     return None if condition is None else Rule(person, field, condition, reason)
 
 
@@ -104,44 +104,39 @@ def people_rules(t: Columns) -> list[Rule | None]:
     )
     ogrs = "ogrs_score" if not t.text("ogrs_score") else "TRY_CAST(ogrs_score AS DOUBLE)"
     return [
-        rule("people", "id", "id", missing("id"), "'is required but missing'"),
+        rule("id", "id", missing("id"), "'is required but missing'"),
         rule(
-            "people",
             "id",
             "date_of_birth",
             t.bad_date("date_of_birth", True),
             says("date_of_birth", "is not a date"),
         ),
         rule(
-            "people",
             "id",
             "sex",
             "sex IS NOT NULL AND sex::VARCHAR NOT IN ('M', 'F', 'X', 'U')",
             says("sex", "is not one of 'M', 'F', 'X', 'U', null"),
         ),
         rule(
-            "people",
             "id",
             "ogrs_score",
             f"ogrs_score IS NOT NULL AND coalesce({ogrs} NOT BETWEEN 0 AND 100, true)",
             says("ogrs_score", "is not a score from 0 to 100"),
         ),
         rule(
-            "people",
             "id",
             "ogrs_assessed_on",
             t.bad_date("ogrs_assessed_on", False),
             says("ogrs_assessed_on", "is not a date"),
         ),
         rule(
-            "people",
             "id",
             "mappa_level",
             "mappa_level IS NOT NULL AND mappa_level::VARCHAR NOT IN ('0', '1', '2', '3')",
             says("mappa_level", "is not one of 0, 1, 2, 3, null"),
         ),
         *[
-            rule("people", "id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
+            rule("id", flag, t.bad_bool(flag), says(flag, "should be true or false"))
             for flag in (
                 "probation_current",
                 "sex_offender_current",
@@ -150,7 +145,6 @@ def people_rules(t: Columns) -> list[Rule | None]:
             )
         ],
         rule(
-            "people",
             "id",
             "needs",
             f"needs IS NOT NULL AND len({unknown_needs}) > 0",
@@ -162,7 +156,6 @@ def people_rules(t: Columns) -> list[Rule | None]:
 def conviction_rules(t: Columns) -> list[Rule | None]:
     return [
         rule(
-            "convictions",
             "person_id",
             "person_id",
             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
@@ -171,9 +164,8 @@ def conviction_rules(t: Columns) -> list[Rule | None]:
                 "is not a person in the people table (conviction for an unknown person)",
             ),
         ),
-        rule("convictions", "person_id", "id", missing("id"), "'is required but missing'"),
+        rule("person_id", "id", missing("id"), "'is required but missing'"),
         rule(
-            "convictions",
             "person_id",
             "offence_code",
             "offence_code IS NULL OR offence_code NOT IN (SELECT code FROM catalogue)",
@@ -181,14 +173,12 @@ def conviction_rules(t: Columns) -> list[Rule | None]:
             "|| ' is not in the offence catalogue'",
         ),
         rule(
-            "convictions",
             "person_id",
             "conviction_date",
             t.bad_date("conviction_date", True),
             says("conviction_date", "is not a date"),
         ),
         rule(
-            "convictions",
             "person_id",
             "offence_date",
             t.bad_date("offence_date", False),
@@ -196,7 +186,6 @@ def conviction_rules(t: Columns) -> list[Rule | None]:
         ),
         *[
             rule(
-                "convictions",
                 "person_id",
                 flag,
                 t.bad_bool(flag),
@@ -215,7 +204,6 @@ def custody_rules(t: Columns) -> list[Rule | None]:
     days = "sentence_days" if not t.text("sentence_days") else "TRY_CAST(sentence_days AS INTEGER)"
     return [
         rule(
-            "custody",
             "person_id",
             "person_id",
             "person_id IS NULL OR person_id NOT IN (SELECT id FROM raw_people WHERE id IS NOT NULL)",
@@ -224,23 +212,20 @@ def custody_rules(t: Columns) -> list[Rule | None]:
             ),
         ),
         rule(
-            "custody",
             "person_id",
             "kind",
             "kind IS NULL OR kind::VARCHAR NOT IN ('sentence', 'remand')",
             says("kind", "is not one of 'sentence', 'remand'"),
         ),
-        rule("custody", "person_id", "start", bad_start, says("start", "is not a date")),
-        rule("custody", "person_id", "end", t.bad_date("end", False), says("end", "is not a date")),
+        rule("person_id", "start", bad_start, says("start", "is not a date")),
+        rule("person_id", "end", t.bad_date("end", False), says("end", "is not a date")),
         rule(
-            "custody",
             "person_id",
             "end",
             end_before_start,
             "quote_value(\"end\") || ' is before the start ' || quote_value(start)",
         ),
         rule(
-            "custody",
             "person_id",
             "sentence_days",
             f"sentence_days IS NOT NULL AND coalesce({days} < 1, true)",

@@ -25,12 +25,10 @@ import pyarrow as pa
 import pyarrow.json as pj
 
 from iom.ingest.json_records import read_line
-from iom.ingest.people import check_record, repeated
-from iom.ingest.tables import placed_tables
+from iom.ingest.people import CheckedRecord, Reject, check_record, repeated
+from iom.ingest.tables import COLUMNS, TABLES, load_people
 from iom.rules import Catalogue, Person
 from iom.rules.parameters import NEEDS
-
-Reject = tuple[str, int, str, str, str]  # file, line, person, field, reason
 
 BLOCK_LINES = 5_000
 LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
@@ -99,11 +97,14 @@ def load_json_lines(
     accepted = {line: r.person for line, r in checked if r.person is not None}
     twice = _repeats(con, accepted)
     _raw_views(con, [(n, p) for n, p in accepted.items() if n not in twice], str(path))
-    problems = [(line, e) for line, record in checked for e in record.errors]
-    problems += [(line, repeated(who, f"line {first}")) for line, (who, first) in twice.items()]
+    checked += [
+        (line, CheckedRecord(f"line {line}", None, [repeated(who, f"line {first}")]))
+        for line, (who, first) in twice.items()
+    ]
     return [
-        (str(path), line, "" if e.person == f"line {line}" else e.person, e.path, e.message)
-        for line, e in sorted(problems, key=lambda problem: problem[0])
+        reject
+        for _, record in sorted(checked, key=lambda item: item[0])
+        for reject in record.rejects(str(path))
     ]
 
 
@@ -283,11 +284,9 @@ def _raw_views(
 ) -> None:
     """The raw tables: the plain records less repeats, and the good records the core read."""
     dropped = "SELECT line FROM jsonl_unplain UNION ALL SELECT line FROM jsonl_repeated"
-    for name, table in placed_tables(people, source).items():
-        con.register("arrow_rows", table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE core_{name} AS SELECT * FROM arrow_rows")
-        con.unregister("arrow_rows")
-        columns = ", ".join(f'"{column}"' for column in table.column_names)
+    load_people(con, people, source, prefix="core")
+    for name in TABLES:
+        columns = ", ".join(f'"{column}"' for column in ("file", "line", *COLUMNS[name]))
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW raw_{name} AS SELECT {columns} FROM jsonl_{name} "
             f"WHERE line NOT IN ({dropped}) UNION ALL SELECT * FROM core_{name}"

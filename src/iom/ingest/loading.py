@@ -13,17 +13,17 @@ Accepted inputs:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from iom.ingest.json_lines import Reject, load_json_lines
+from iom.ingest.json_lines import load_json_lines
 from iom.ingest.json_records import read_json_records
-from iom.ingest.people import check_records
-from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, placed_tables
+from iom.ingest.people import Reject, check_records
+from iom.ingest.tables import COLUMNS, REQUIRED, TABLES, load_people
 from iom.rules import Catalogue, Person
 
 
@@ -142,24 +142,10 @@ def load_record_by_record(
 ) -> list[Reject]:
     """Each record checked by the rules core's own validation, then normalised."""
     people: list[tuple[int, Person]] = []
-    rejects = []
+    rejects: list[Reject] = []
     for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
-        line = int(record.position.split()[-1])
-        if record.person is None:
-            for error in record.errors:
-                person = "" if error.person == record.position else error.person
-                rejects.append((str(path), line, person, error.path, error.message))
-            continue
-        people.append((line, record.person))
+        rejects += record.rejects(str(path))
+        if record.person is not None:
+            people.append((record.line, record.person))
     load_people(con, people, str(path))
     return rejects
-
-
-def load_people(
-    con: duckdb.DuckDBPyConnection, people: Iterable[tuple[int, Person]], source: str
-) -> None:
-    """Rules `Person`s (already checked), each with a line number, as the three raw tables."""
-    for name, table in placed_tables(people, source).items():
-        con.register("arrow_rows", table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT * FROM arrow_rows")
-        con.unregister("arrow_rows")

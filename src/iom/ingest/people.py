@@ -9,12 +9,26 @@ from iom.ingest.json_records import RawRecord
 from iom.rules import Catalogue, Person, RecordError
 from iom.rules.records import build_person, check_person, person_label
 
+Reject = tuple[str, int, str, str, str]  # file, line, person, field, reason
+
 
 @dataclass(frozen=True)
 class CheckedRecord:
     position: str
     person: Person | None
     errors: list[RecordError] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        """The record's line, or its number in a JSON array ("line 7", "record 3")."""
+        return int(self.position.split()[-1])
+
+    def rejects(self, file: str) -> list[Reject]:
+        """Each error as a reject; the person is left blank when only the record's place names it."""
+        return [
+            (file, self.line, "" if e.person == self.position else e.person, e.path, e.message)
+            for e in self.errors
+        ]
 
 
 def check_records(records: Iterable[RawRecord], catalogue: Catalogue) -> Iterator[CheckedRecord]:

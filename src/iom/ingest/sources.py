@@ -77,12 +77,9 @@ def _first_line(error: Exception) -> str:
 def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
     people, problems = [], []
     for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
-        line = int(record.position.split()[-1])
         if record.person is not None:
             people.append(record.person)
-        for error in record.errors:
-            who = "" if error.person == record.position else error.person
-            problems.append(Problem(str(path), line, who, error.path, error.message))
+        problems += [Problem(*reject) for reject in record.rejects(str(path))]
     return people, problems
 
 

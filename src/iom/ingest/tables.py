@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from iom.rules import Conviction, CustodyPeriod, Ogrs, Person
@@ -119,14 +120,23 @@ def arrow_table(name: str, rows: list[dict[str, Any]], extra: pa.Schema | None =
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def placed_tables(people: Iterable[tuple[int, Person]], source: str) -> dict[str, pa.Table]:
-    """Checked people, each with its line in `source`, as the three tables with `file` and `line`."""
+def load_people(
+    con: duckdb.DuckDBPyConnection,
+    people: Iterable[tuple[int, Person]],
+    source: str,
+    prefix: str = "raw",
+) -> None:
+    """Checked people, each with its line in `source`, as DuckDB's `<prefix>_people`,
+    `<prefix>_convictions` and `<prefix>_custody`, each with `file` and `line` first."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for line, person in people:
         for name, table_rows in person_rows(person).items():
             rows[name] += [{"file": source, "line": line, **row} for row in table_rows]
     where = pa.schema([("file", pa.string()), ("line", pa.int64())])
-    return {name: arrow_table(name, rows[name], where) for name in TABLES}
+    for name in TABLES:
+        con.register("arrow_rows", arrow_table(name, rows[name], where))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_{name} AS SELECT * FROM arrow_rows")
+        con.unregister("arrow_rows")
 
 
 def person_record(

@@ -45,6 +45,10 @@ def custody_of(person: m.Person) -> tuple[CustodyPeriod, ...]:
     )
 
 
+# Optional text the database holds as "" for none; `to_rules` reads it back as None.
+BLANK_IS_NONE = ("given_name", "family_name", "sex", "ethnicity", "area")
+
+
 def to_rules(person: m.Person) -> Person:
     ogrs = person.ogrs_entries.first()
     return Person(
@@ -53,11 +57,7 @@ def to_rules(person: m.Person) -> Person:
         convictions=convictions_of(person),
         custody=custody_of(person),
         pnc_id=person.pnc_id,
-        given_name=person.given_name or None,
-        family_name=person.family_name or None,
-        sex=person.sex or None,
-        ethnicity=person.ethnicity or None,
-        area=person.area or None,
+        **{name: getattr(person, name) or None for name in BLANK_IS_NONE},
         ogrs=None if ogrs is None else Ogrs(ogrs.score, ogrs.assessed_on, ogrs.version or None),
         probation_current=person.probation_current,
         mappa_level=person.mappa_level,
@@ -96,10 +96,6 @@ def feed_digest(person: Person) -> str:
         sorted(person.needs),
     )
     return hashlib.sha256(repr(record).encode()).hexdigest()
-
-
-# Optional text the database holds as "" and reads back as None (see `to_rules`).
-BLANK_IS_NONE = ("given_name", "family_name", "sex", "ethnicity", "area")
 
 
 def as_held(person: Person) -> Person:
