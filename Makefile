@@ -60,7 +60,7 @@ bench: install  ## screening at 1M and 13M people; importing 100,000; impact on 
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/screening.py --people $(BENCH_PEOPLE) --national $(NATIONAL)
 	$(BIN)/python bench/import_people.py --people 100000
-	DATABASE_URL=$(BENCH_POSTGRES)_import $(BIN)/python bench/import_people.py --people 100000 --out bench/results/import-postgresql.json
+	DATABASE_URL=$(BENCH_POSTGRES)_import $(BIN)/python bench/import_people.py --people 100000 --large 1000000 --out bench/results/import-postgresql.json
 	$(BIN)/python bench/impact.py --episodes 100000 --people 1000000
 	$(BIN)/python bench/web_load.py --people $(BENCH_PEOPLE) --database $(BENCH_POSTGRES)_load
 

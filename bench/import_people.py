@@ -11,6 +11,9 @@ import argparse
 import json
 import os
 import platform
+import resource
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -23,6 +26,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("var/bench"))
     parser.add_argument("--out", type=Path, default=Path("bench/results/import.json"))
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        help="then load this many people into an empty database with `iom import` (its progress "
+        "bar shown), timed",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     database = args.work / "import.sqlite3"
@@ -74,6 +84,8 @@ def main() -> None:
             "updated": again.updated,
         },
     }
+    if args.large:
+        report["large_first_import"] = large_import(args.large, args.work)
     report["targets"] = against_targets(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
@@ -83,11 +95,31 @@ def main() -> None:
         print(f"{met}  {target['what']}: {target['measured']} ({target['target']})")
 
 
+def large_import(people: int, work: Path) -> dict:
+    """Empty the database and load `people` through the command a force would run."""
+    from django.core.management import call_command
+
+    from iom.synth import generate
+    from iom.synth.writers import write
+
+    source = work / f"import-{people}.parquet"
+    if not source.exists():
+        write(generate(people, 7, date(2025, 12, 31)), source)
+    call_command("flush", interactive=False, verbosity=0)
+    command = [str(Path(sys.executable).with_name("iom")), "import", str(source)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # kB on Linux
+    return {"people": people, "seconds": round(seconds, 1), "peak_memory_gb": round(peak, 2)}
+
+
 def against_targets(report: dict) -> list[dict]:
-    """Issue 11's targets for 100,000 people: first load 30 s (PostgreSQL) or 60 s, rerun 10 s."""
+    """Issue 11's targets: 100,000 people first loaded in 30 s (PostgreSQL) or 60 s, a rerun in
+    10 s; 1,000,000 people into PostgreSQL in 5 minutes."""
     first_limit = 30 if report["database"] == "postgresql" else 60
     first, rerun = report["first_import"]["seconds"], report["rerun"]["seconds"]
-    return [
+    targets = [
         {
             "what": f"first load of {report['people']:,} people ({report['database']})",
             "target": f"at most {first_limit} s",
@@ -101,6 +133,18 @@ def against_targets(report: dict) -> list[dict]:
             "met": rerun <= 10,
         },
     ]
+    if "large_first_import" in report:
+        large = report["large_first_import"]
+        targets.append(
+            {
+                "what": f"first load of {large['people']:,} people ({report['database']}, "
+                "`iom import`)",
+                "target": "at most 300 s",
+                "measured": f"{large['seconds']} s",
+                "met": large["seconds"] <= 300,
+            }
+        )
+    return targets
 
 
 if __name__ == "__main__":

@@ -92,6 +92,11 @@ def test_custody_ending_before_it_starts() -> None:
     assert problems(data) == ["P1: custody[0].end: '2024-01-01' is before the start '2024-02-01'"]
 
 
+def test_an_ogrs_score_of_nan_is_not_a_number() -> None:
+    """Python's JSON reader takes NaN, and no bound refuses it: every comparison is false."""
+    assert problems(record(ogrs={"score": float("nan")})) == ["P1: ogrs.score: NaN is not a number"]
+
+
 def test_duplicate_conviction_ids() -> None:
     data = record(
         convictions=[

@@ -78,6 +78,11 @@ MUTATIONS: list[Callable[[Record], Record]] = [
     _on_first_conviction("id", ""),
     _on_first_conviction("colour", "red"),
     _twice_convicted,
+    # Good to the core, but not as the tables can hold it: a lone surrogate, too many days.
+    _set("given_name", "\ud800"),
+    _set("custody", [{"kind": "sentence", "start": "2020-05-01", "sentence_days": 2**40}]),
+    _set("ogrs", {"score": float("nan")}),
+    _on_first_conviction("description", "Took a bicycle from a shed"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +24,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 
 def test_a_record_with_empty_optional_text_is_unchanged_on_a_rerun(tmp_path: Path) -> None:
     """The database holds "" for none; the fingerprint must see the record as it is held."""
-    from iom.people.records import feed_digest, to_rules
+    from iom.ingest.feed import digests
+    from iom.people.records import to_rules
 
     record = {
         "id": "A",
@@ -44,7 +46,7 @@ def test_a_record_with_empty_optional_text_is_unchanged_on_a_rerun(tmp_path: Pat
     path.write_text(json.dumps(record) + "\n")
     assert import_file(path).created == 1
     person = m.Person.objects.get(local_id="A")
-    assert feed_digest(to_rules(person)) == person.feed_digest
+    assert digests([to_rules(person)]) == {"A": person.feed_digest}
     again = import_file(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
@@ -70,9 +72,9 @@ def test_a_failure_part_way_through_a_batch_leaves_nothing_of_that_batch(
     monkeypatch.setattr(importer, "BATCH", 2)
     real_children, calls = records._children, []
 
-    def failing_second_time(pairs: list) -> None:
-        calls.append(len(pairs))
-        real_children(pairs)
+    def failing_second_time(pks: dict, *rows: list) -> None:
+        calls.append(len(pks))
+        real_children(pks, *rows)
         if len(calls) == 2:
             raise RuntimeError("the database went away")
 
@@ -110,6 +112,30 @@ def test_import_updates_by_pnc_id_and_keeps_bad_rows_aside(tmp_path: Path) -> No
     [problem] = run.problems.all()
     assert (problem.line, problem.person, problem.field) == (2, "DEMO2", "date_of_birth")
     assert problem.reason == "'1990-13-45' is not a date"
+
+
+def test_tables_carry_descriptions_and_text_too_long_to_hold_is_kept_aside(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "extract"
+    shutil.copytree(EXAMPLES / "extract", folder)
+    people = folder / "people.csv"
+    people.write_text(people.read_text().replace(",Sample,", f",{'S' * 101},"))
+    convictions = folder / "convictions.csv"
+    lines = convictions.read_text().splitlines()
+    lines[4] += "x" * 301  # E3's conviction (line 5): its description is empty in the example
+    convictions.write_text("\n".join(lines) + "\n")
+    run = import_file(folder)
+    assert (run.created, run.rejected) == (2, 2)
+    problems = [(p.file, p.line, p.person, p.field, p.reason) for p in run.problems.all()]
+    assert sorted(problems) == [
+        ("convictions.csv", 5, "E3", "description", "conviction C1: longer than 300 characters"),
+        ("people.csv", 3, "E2", "family_name", "longer than 100 characters"),
+    ]
+    [conviction] = m.Conviction.objects.filter(person__local_id="E1", conviction_id="C1")
+    assert conviction.description == "Entered a garage and took power tools"
+    again = import_file(folder)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 2)
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:

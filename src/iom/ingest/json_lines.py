@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.json as pj
 
 from iom.ingest.json_records import read_line
-from iom.ingest.people import CheckedRecord, Reject, check_record, repeated
-from iom.ingest.tables import COLUMNS, TABLES, load_people
+from iom.ingest.people import CheckedRecord, Reject, check_record, repeated, tabular
+from iom.ingest.tables import COLUMNS, MAX_INTEGER, TABLES, load_people
 from iom.rules import Catalogue, Person
 from iom.rules.parameters import NEEDS
 
@@ -90,7 +90,7 @@ def load_json_lines(
     finally:
         con.unregister("jsonl_rows")
     checked = [
-        (line, check_record(record, catalogue))
+        (line, tabular(check_record(record, catalogue)))
         for line, text in texts
         if (record := read_line(text, line)) is not None
     ]
@@ -204,6 +204,7 @@ def _tables(con: duckdb.DuckDBPyConnection, source: str) -> None:
         SELECT {file} AS file, line, person_id, id, offence_code,
                TRY_CAST(offence_date AS DATE) AS offence_date,
                TRY_CAST(conviction_date AS DATE) AS conviction_date, attempt, conspiracy, domestic_abuse,
+               description,
                coalesce(id <> '' AND offence_code IN (SELECT code FROM catalogue)
                         AND iso_day(conviction_date) AND iso_day_or_null(offence_date) AND {conviction_flags},
                         false) AS plain
@@ -217,7 +218,8 @@ def _tables(con: duckdb.DuckDBPyConnection, source: str) -> None:
                TRY_CAST("end" AS DATE) AS "end", TRY_CAST(sentence_days AS INTEGER) AS sentence_days,
                coalesce(kind IN ('sentence', 'remand') AND iso_day(start) AND iso_day_or_null("end")
                         AND ("end" IS NULL OR "end" >= start)
-                        AND (sentence_days IS NULL OR sentence_days >= 1), false) AS plain
+                        AND (sentence_days IS NULL OR sentence_days BETWEEN 1 AND {MAX_INTEGER}),
+                        false) AS plain
         FROM (SELECT line, id AS person_id, unnest(custody, recursive := true) FROM jsonl_rows)
         """
     )

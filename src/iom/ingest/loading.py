@@ -143,7 +143,8 @@ def load_record_by_record(
     """Each record checked by the rules core's own validation, then normalised."""
     people: list[tuple[int, Person]] = []
     rejects: list[Reject] = []
-    for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
+    records = read_json_records(path.read_text(encoding="utf-8"))
+    for record in check_records(records, catalogue, for_tables=True):
         rejects += record.rejects(str(path))
         if record.person is not None:
             people.append((record.line, record.person))

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from iom.ingest.json_records import RawRecord
+from iom.ingest.tables import MAX_INTEGER
+from iom.ingest.text import is_utf8
 from iom.rules import Catalogue, Person, RecordError
 from iom.rules.records import build_person, check_person, person_label
 
@@ -31,11 +33,18 @@ class CheckedRecord:
         ]
 
 
-def check_records(records: Iterable[RawRecord], catalogue: Catalogue) -> Iterator[CheckedRecord]:
-    """In input order. A person id seen earlier in the same file is an error on the later record."""
+def check_records(
+    records: Iterable[RawRecord], catalogue: Catalogue, for_tables: bool = False
+) -> Iterator[CheckedRecord]:
+    """In input order. A person id seen earlier in the same file is an error on the later record.
+
+    `for_tables`: the people go into DuckDB's tables, so each must also fit them (`tabular`).
+    """
     first_seen: dict[str, str] = {}
     for record in records:
         checked = check_record(record, catalogue)
+        if for_tables:
+            checked = tabular(checked)
         if checked.person is not None:
             who = person_label(record.data, record.position)
             if who in first_seen:
@@ -55,6 +64,41 @@ def check_record(record: RawRecord, catalogue: Catalogue) -> CheckedRecord:
     if errors:
         return CheckedRecord(record.position, None, errors)
     return CheckedRecord(record.position, build_person(record.data))
+
+
+def tabular(checked: CheckedRecord) -> CheckedRecord:
+    """The record refused if a good person in it cannot be held in the tables as given: text
+    that is not UTF-8 (a lone surrogate, which JSON escapes allow), or a number of days past
+    the tables' whole numbers. A good record of nearly anyone passes unchanged."""
+    person = checked.person
+    if person is None:
+        return checked
+    who = person_label({"id": person.id}, checked.position)
+    errors = [RecordError(who, path, message) for path, message in _unfit(person)]
+    return CheckedRecord(checked.position, None, errors) if errors else checked
+
+
+def _unfit(person: Person) -> Iterator[tuple[str, str]]:
+    for path, value in _texts(person):
+        if not is_utf8(value):
+            yield path, "contains a character that is not text (a lone surrogate)"
+    for n, period in enumerate(person.custody):
+        if period.sentence_days is not None and period.sentence_days > MAX_INTEGER:
+            yield f"custody[{n}].sentence_days", f"{period.sentence_days} is too large"
+
+
+def _texts(person: Person) -> Iterator[tuple[str, str]]:
+    for name in ("id", "pnc_id", "given_name", "family_name", "ethnicity", "area"):
+        value = getattr(person, name)
+        if value is not None:
+            yield name, value
+    if person.ogrs is not None and person.ogrs.version is not None:
+        yield "ogrs.version", person.ogrs.version
+    for n, conviction in enumerate(person.convictions):
+        for name in ("id", "description"):
+            value = getattr(conviction, name)
+            if value is not None:
+                yield f"convictions[{n}].{name}", value
 
 
 def repeated(who: str, first_position: str) -> RecordError:

@@ -1,8 +1,8 @@
-"""Read checked people from any feed layout: JSON Lines, or Parquet/CSV normalised tables.
+"""Load and check any feed layout (JSON Lines, or Parquet/CSV normalised tables) into DuckDB.
 
-Returns good people as rules `Person`s and every problem as a `Problem` with file, line and
-field. Table inputs go through the same SQL checks as screening (people with a bad row are held
-back whole); JSON Lines through the rules core's own record checks.
+Every problem comes back as a `Problem` with file, line and field; the people with one are held
+back whole (`iom.ingest.checks`). The good people can then be read as rules `Person`s
+(`loaded_people`) or as rows to store (`iom.ingest.feed`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from typing import Any
 import duckdb
 
 from iom.ingest import checks
-from iom.ingest.json_records import UnreadableFile, read_json_records
+from iom.ingest.json_records import UnreadableFile
 from iom.ingest.loading import (
     InputError,
     checked_while_reading,
-    connect,
     load,
     register_catalogue,
 )
-from iom.ingest.people import check_records
 from iom.ingest.tables import person_from_rows
 from iom.rules import Catalogue, Person
 
@@ -42,14 +40,6 @@ class Problem:
 
 class UnreadableInput(ValueError):
     """The input as a whole cannot be read, so nothing in it is loaded: the message says why."""
-
-
-def read_people(source: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
-    """Every good person and every problem; `UnreadableInput` when the input cannot be read at all."""
-    with reading(source):
-        if source.is_dir():
-            return _from_tables(source, catalogue)
-        return _from_jsonl(source, catalogue)
 
 
 @contextmanager
@@ -74,15 +64,6 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0][:300]
 
 
-def _from_jsonl(path: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
-    people, problems = [], []
-    for record in check_records(read_json_records(path.read_text(encoding="utf-8")), catalogue):
-        if record.person is not None:
-            people.append(record.person)
-        problems += [Problem(*reject) for reject in record.rejects(str(path))]
-    return people, problems
-
-
 def load_checked(
     con: duckdb.DuckDBPyConnection, source: Path, catalogue: Catalogue
 ) -> list[Problem]:
@@ -101,12 +82,6 @@ def load_checked(
     return [Problem(f, line, who, field, reason) for f, line, who, field, reason in found] + [
         Problem(*row) for row in rows
     ]
-
-
-def _from_tables(folder: Path, catalogue: Catalogue) -> tuple[list[Person], list[Problem]]:
-    con = connect()
-    problems = load_checked(con, folder, catalogue)
-    return loaded_people(con), problems
 
 
 def loaded_people(con: duckdb.DuckDBPyConnection, among: str | None = None) -> list[Person]:
@@ -129,14 +104,14 @@ def loaded_people(con: duckdb.DuckDBPyConnection, among: str | None = None) -> l
     for name, columns in (("convictions", convictions), ("custody", custody)):
         for row in _rows(
             con,
-            f"SELECT {_typed(columns)} FROM raw_{name} WHERE {wanted('person_id')} ORDER BY line",
+            f"SELECT {typed(columns)} FROM raw_{name} WHERE {wanted('person_id')} ORDER BY line",
         ):
             children[name][row.pop("person_id")].append(row)
     return [
         person_from_rows(row, children["convictions"][row["id"]], children["custody"][row["id"]])
         for row in _rows(
             con,
-            f"SELECT {_typed(people)} FROM raw_people WHERE {wanted('id')} ORDER BY line",
+            f"SELECT {typed(people)} FROM raw_people WHERE {wanted('id')} ORDER BY line",
         )
     ]
 
@@ -154,8 +129,9 @@ FLAGS = {
 NUMBERS = {"ogrs_score": "DOUBLE", "mappa_level": "INTEGER", "sentence_days": "INTEGER"}
 
 
-def _typed(columns: Any) -> str:
-    """The raw table's columns with proper types (CSV cells arrive as text)."""
+def typed(columns: Any, blank_is_none: tuple[str, ...] = ()) -> str:
+    """The raw table's columns with proper types (CSV cells arrive as text); the texts named in
+    `blank_is_none` given empty are NULL."""
     out = []
     for name in columns.types:
         if name in ("file", "line"):
@@ -166,6 +142,8 @@ def _typed(columns: Any) -> str:
             out.append(f'{columns.as_bool(name)} AS "{name}"')
         elif name in NUMBERS:
             out.append(f'TRY_CAST("{name}" AS {NUMBERS[name]}) AS "{name}"')
+        elif name in blank_is_none:
+            out.append(f'nullif("{name}"::VARCHAR, \'\') AS "{name}"')
         else:
             out.append(f'"{name}"::VARCHAR AS "{name}"')
     return ", ".join(out)

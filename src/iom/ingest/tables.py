@@ -16,6 +16,7 @@ import pyarrow as pa
 from iom.rules import Conviction, CustodyPeriod, Ogrs, Person
 
 TABLES = ("people", "convictions", "custody")
+MAX_INTEGER = 2**31 - 1  # the largest whole number an INTEGER column holds
 SCHEMAS = {
     "people": pa.schema(
         [
@@ -48,6 +49,7 @@ SCHEMAS = {
             ("attempt", pa.bool_()),
             ("conspiracy", pa.bool_()),
             ("domestic_abuse", pa.bool_()),
+            ("description", pa.string()),
         ]
     ),
     "custody": pa.schema(
@@ -99,6 +101,7 @@ def person_rows(p: Person) -> dict[str, list[dict[str, Any]]]:
             "attempt": c.attempt,
             "conspiracy": c.conspiracy,
             "domestic_abuse": c.domestic_abuse,
+            "description": c.description,
         }
         for c in p.convictions
     ]
@@ -175,6 +178,7 @@ def person_record(
                 "attempt": bool(c.get("attempt")),
                 "conspiracy": bool(c.get("conspiracy")),
                 "domestic_abuse": bool(c.get("domestic_abuse")),
+                "description": c.get("description"),
             }
             for c in convictions
         ],
@@ -207,6 +211,7 @@ def person_from_rows(
                 attempt=bool(c.get("attempt")),
                 conspiracy=bool(c.get("conspiracy")),
                 domestic_abuse=bool(c.get("domestic_abuse")),
+                description=c.get("description"),
             )
             for c in convictions
         ),

@@ -11,3 +11,12 @@ def storable(text: str) -> str:
 
 def is_storable(text: str) -> bool:
     return storable(text) == text
+
+
+def is_utf8(text: str) -> bool:
+    """False for text holding a lone surrogate (JSON's escapes allow one; UTF-8 cannot hold it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

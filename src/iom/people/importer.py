@@ -9,8 +9,7 @@ finished or failed: an input that cannot be read at all fails the run with the r
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,31 @@ from django.utils import timezone
 from iom.audit.models import Operation
 from iom.audit.service import Entry, listing, record, record_many
 from iom.bulk import refresh_statistics
-from iom.ingest.sources import Problem, UnreadableInput, read_people
-from iom.ingest.text import is_storable, storable
+from iom.ingest.feed import Feed, FeedPerson, read_feed
+from iom.ingest.sources import Problem, UnreadableInput
+from iom.ingest.text import storable
 from iom.people import models as m
-from iom.people.records import feed_digest, store_many
-from iom.rules import Person, load_catalogue
+from iom.people.records import store_many
+from iom.rules import load_catalogue
 
 BATCH = 2000
 RESTATISTICS_AFTER = 10_000  # people written by one run, after which the planner looks again
 NOT_PERMITTED = (
     "not permitted: your role may not load or change this person's record; ask an IOM coordinator"
 )
-# Text the database would refuse or cut: (field, where in the rules Person, the column's length).
-LENGTHS = {
-    "id": 64,
-    "pnc_id": 20,
-    "given_name": 100,
-    "family_name": 100,
-    "ethnicity": 3,
-    "area": 100,
+# Text the store would refuse or cut: each table's columns and their lengths.
+LIMITS = {
+    "people": {
+        "id": 64,
+        "pnc_id": 20,
+        "given_name": 100,
+        "family_name": 100,
+        "ethnicity": 3,
+        "area": 100,
+        "ogrs_version": 10,
+    },
+    "convictions": {"id": 64, "description": 300},
 }
-CONVICTION_LENGTHS = {"id": 64, "description": 300}
-MAX_DAYS = 2**31 - 1
 
 
 def import_file(
@@ -57,17 +59,16 @@ def import_file(
         started_by=user if getattr(user, "pk", None) else None,
     )
     try:
-        people, problems = read_people(source, load_catalogue())
+        feed, problems = read_feed(source, load_catalogue(), LIMITS, BATCH)
     except UnreadableInput as error:
         return fail(
             run, storable(str(error).replace(f"{source}/", "").replace(str(source), run.source))
         )
     try:
-        people, problems = _storable(people, problems)
         _keep_aside(run, problems, folder=source)
-        for start in range(0, len(people), BATCH):
-            _load_batch(run, people[start : start + BATCH], user)
-            progress(min(start + BATCH, len(people)), len(people))
+        for batch in range(feed.batches):
+            _load_batch(run, feed, batch, user)
+            progress(min((batch + 1) * BATCH, feed.people_count), feed.people_count)
     except BaseException:
         fail(run, "The import stopped part-way: the batches before the stop went in. Run it again.")
         raise
@@ -104,84 +105,49 @@ def _keep_aside(run: m.ImportRun, problems: list[Problem], folder: Path) -> None
     run.rejected = len({(p.file, p.person or p.line) for p in problems})
 
 
-def _storable(people: list[Person], problems: list[Problem]) -> tuple[list[Person], list[Problem]]:
-    """Keep aside people with values the database cannot hold as given (too long, NUL, not finite)."""
-    good, problems = [], list(problems)
-    for person in people:
-        found = [
-            Problem("", 0, person.id[:64], field, reason) for field, reason in _unstorable(person)
-        ]
-        problems += found
-        if not found:
-            good.append(person)
-    return good, problems
-
-
-def _unstorable(person: Person) -> Iterator[tuple[str, str]]:
-    texts = list(_texts(person))
-    # Nearly every person passes: one check of all their text at once, field by field if not.
-    if not is_storable("".join(value for _, value, _ in texts)) or any(
-        len(value) > limit for _, value, limit in texts
-    ):
-        for where, value, limit in texts:
-            field = where if isinstance(where, str) else f"convictions[{where[0]}].{where[1]}"
-            yield from _text(field, value, limit)
-    for n, period in enumerate(person.custody):
-        if period.sentence_days is not None and not 0 <= period.sentence_days <= MAX_DAYS:
-            yield f"custody[{n}].sentence_days", f"{period.sentence_days} is out of range"
-    if person.ogrs is not None and not math.isfinite(person.ogrs.score):
-        yield "ogrs.score", "must be a number"
-
-
-def _texts(person: Person) -> Iterator[tuple[str | tuple[int, str], str, int]]:
-    """Each text the person's record holds: (the field, or a conviction's number and field; the
-    value; the column's length)."""
-    for field, limit in LENGTHS.items():
-        value = getattr(person, field)
-        if value is not None:
-            yield field, value, limit
-    if person.ogrs is not None and person.ogrs.version is not None:
-        yield "ogrs.version", person.ogrs.version, 10
-    for n, conviction in enumerate(person.convictions):
-        for field, limit in CONVICTION_LENGTHS.items():
-            value = getattr(conviction, field)
-            if value is not None:
-                yield (n, field), value, limit
-
-
-def _text(field: str, value: str, limit: int) -> Iterator[tuple[str, str]]:
-    if len(value) > limit:
-        yield field, f"longer than {limit} characters"
-    if not is_storable(value):
-        yield field, "contains a NUL or another character that is not text"
-
-
 # What a batch needs to know of the people already held: no model instance per person.
 HELD = ("pk", "local_id", "pnc_id", "feed_digest")
 
 
 @transaction.atomic
-def _load_batch(run: m.ImportRun, people: list[Person], user: Any) -> None:
+def _load_batch(run: m.ImportRun, feed: Feed, batch: int, user: Any) -> None:
+    people = feed.people(batch)
     held = m.Person.objects.values_list(*HELD)
     by_local = {row[1]: row for row in held.filter(local_id__in=[x.id for x in people])}
     pncs = [x.pnc_id for x in people if x.pnc_id]
     by_pnc = {row[2]: row for row in held.filter(pnc_id__in=pncs)} if pncs else {}
     checked = _held_records(user, [*by_local.values(), *by_pnc.values()])
-    changes: list[tuple[Person, int | None]] = []
-    refused: list[Person] = []
+    changes: list[tuple[FeedPerson, int | None]] = []
+    refused: list[FeedPerson] = []
     for person in people:
         found = (by_pnc.get(person.pnc_id) if person.pnc_id else None) or by_local.get(person.id)
         pk = None if found is None else found[0]
         if not _permitted(user, person, checked.get(pk)):
             refused.append(person)
-        elif found is not None and found[3] == feed_digest(person):
+        elif found is not None and found[3] == person.digest:
             run.unchanged += 1
         else:
             changes.append((person, pk))
     if refused:
         _refuse(run, refused, user)
+    if changes:
+        _store(run, feed, batch, changes, user)
+    run.save()
+
+
+def _store(
+    run: m.ImportRun,
+    feed: Feed,
+    batch: int,
+    changes: list[tuple[FeedPerson, int | None]],
+    user: Any,
+) -> None:
     existing = m.Person.objects.in_bulk([pk for _, pk in changes if pk is not None])
-    stored = store_many([(person, existing.get(pk)) for person, pk in changes])
+    stored = store_many(
+        [(person, existing.get(pk)) for person, pk in changes],
+        feed.convictions(batch),
+        feed.custody(batch),
+    )
     run.created += sum(pk is None for _, pk in changes)
     run.updated += sum(pk is not None for _, pk in changes)
     record_many(
@@ -196,7 +162,6 @@ def _load_batch(run: m.ImportRun, people: list[Person], user: Any) -> None:
             for (_, was), pk in zip(changes, stored, strict=True)
         ],
     )
-    run.save()
 
 
 def _held_records(user: Any, held: list[tuple[Any, ...]]) -> dict[int, m.Person]:
@@ -206,7 +171,7 @@ def _held_records(user: Any, held: list[tuple[Any, ...]]) -> dict[int, m.Person]
     return m.Person.objects.in_bulk([row[0] for row in held])
 
 
-def _permitted(user: Any, incoming: Person, existing: m.Person | None) -> bool:
+def _permitted(user: Any, incoming: FeedPerson, existing: m.Person | None) -> bool:
     """May the uploader see both the record as it is held and the record the feed would make?
 
     The command line (no user) loads everything: it runs with the database's own rights.
@@ -218,7 +183,7 @@ def _permitted(user: Any, incoming: Person, existing: m.Person | None) -> bool:
     return bool(user.has_perm("iom.view_person", m.Person(date_of_birth=incoming.date_of_birth)))
 
 
-def _refuse(run: m.ImportRun, refused: list[Person], user: Any) -> None:
+def _refuse(run: m.ImportRun, refused: list[FeedPerson], user: Any) -> None:
     room = max(settings.IOM_IMPORT_MAX_PROBLEMS - run.problems_total, 0)
     m.ImportProblem.objects.bulk_create(
         m.ImportProblem(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
+from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
 
 from iom.bulk import insert_rows, new_ids
+from iom.ingest.feed import FeedPerson
 from iom.people import models as m
 from iom.rules import (
     Assessment,
@@ -74,50 +73,6 @@ def assessment_now(person: m.Person, scheme: Any, as_of: date | None = None) -> 
     return assess(to_rules(person), policy, as_of or timezone.localdate(), load_catalogue())
 
 
-# A person's fields that are lists, fingerprinted in sorted order; every other field as it is.
-LISTED = ("convictions", "custody", "needs")
-SINGLE = tuple(f.name for f in dataclasses.fields(Person) if f.name not in LISTED)
-
-
-@lru_cache(maxsize=4096)
-def feed_digest(person: Person) -> str:
-    """A fingerprint of what the feed says about a person: unchanged records are left alone.
-
-    Every field of the person, the lists sorted so that the order they arrive in does not matter
-    (PostgreSQL's collation orders conviction ids differently from the feed). Built from the
-    dataclasses' own representations: a force's first load fingerprints a million people.
-    The person as it will be held: optional text given empty is held as none.
-    """
-    person = as_held(person)
-    record = (
-        tuple(getattr(person, name) for name in SINGLE),
-        sorted(map(repr, person.convictions)),
-        sorted(map(repr, person.custody)),
-        sorted(person.needs),
-    )
-    return hashlib.sha256(repr(record).encode()).hexdigest()
-
-
-def as_held(person: Person) -> Person:
-    """`person` as it reads back once stored: an optional text given as "" is none."""
-    blank_fields = [name for name in BLANK_IS_NONE if getattr(person, name) == ""]
-    blank_version = person.ogrs is not None and person.ogrs.version == ""
-    if (
-        not blank_fields
-        and not blank_version
-        and all(c.description != "" for c in person.convictions)
-    ):
-        return person
-    return dataclasses.replace(
-        person,
-        **dict.fromkeys(blank_fields),
-        ogrs=dataclasses.replace(person.ogrs, version=None) if blank_version else person.ogrs,
-        convictions=tuple(
-            dataclasses.replace(c, description=c.description or None) for c in person.convictions
-        ),
-    )
-
-
 FEED = "feed"
 
 
@@ -139,7 +94,8 @@ PERSON_FIELDS = (
 )
 
 
-def person_fields(person: Person) -> dict[str, Any]:
+def person_fields(person: FeedPerson) -> dict[str, Any]:
+    """The nominal's own columns as the feed gives them (the store holds no text as "")."""
     return {
         "local_id": person.id,
         "pnc_id": person.pnc_id,
@@ -154,14 +110,20 @@ def person_fields(person: Person) -> dict[str, Any]:
         "sex_offender_current": person.sex_offender_current,
         "em_acquisitive_tag": person.em_acquisitive_tag,
         "significant_intelligence": person.significant_intelligence,
-        "feed_digest": feed_digest(person),
+        "feed_digest": person.digest,
     }
 
 
-def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[int]:
+def store_many(
+    changes: list[tuple[FeedPerson, m.Person | None]],
+    convictions: Iterable[tuple[Any, ...]],
+    custody: Iterable[tuple[Any, ...]],
+) -> list[int]:
     """Create or update nominals from the feed in bulk; their child records become the feed's.
 
-    Returns each one's primary key, in the order of `changes`.
+    `convictions` and `custody` are the feed's rows (`Feed.convictions`, `Feed.custody`): those
+    of people not in `changes` are passed over. Returns each one's primary key, in the order of
+    `changes`.
     """
     fresh = iter(new_ids(m.Person, sum(existing is None for _, existing in changes)))
     stored = [next(fresh) if existing is None else existing.pk for _, existing in changes]
@@ -186,52 +148,48 @@ def store_many(changes: list[tuple[Person, m.Person | None]]) -> list[int]:
     for model in (m.Conviction, m.CustodyPeriod, m.Need):
         model.objects.filter(person__in=updated).delete()
     m.OgrsEntry.objects.filter(person__in=updated, assessor=FEED).delete()
-    _children(list(zip((p for p, _ in changes), stored, strict=True)))
+    pks = {person.id: pk for (person, _), pk in zip(changes, stored, strict=True)}
+    _children(pks, [p for p, _ in changes], convictions, custody)
     return stored
 
 
-def _children(pairs: list[tuple[Person, int]]) -> None:
-    insert_rows(
-        m.Conviction,
-        (
-            "person",
-            "conviction_id",
-            "offence_code",
-            "offence_date",
-            "conviction_date",
-            "attempt",
-            "conspiracy",
-            "domestic_abuse",
-            "description",
-        ),
-        (
-            (
-                pk,
-                c.id,
-                c.offence_code,
-                c.offence_date,
-                c.conviction_date,
-                c.attempt,
-                c.conspiracy,
-                c.domestic_abuse,
-                c.description or "",
-            )
-            for p, pk in pairs
-            for c in p.convictions
-        ),
+def _children(
+    pks: dict[str, int],
+    people: list[FeedPerson],
+    convictions: Iterable[tuple[Any, ...]],
+    custody: Iterable[tuple[Any, ...]],
+) -> None:
+    conviction_rows = (
+        (pk, *row[1:-1], row[-1] or "")  # the description last, held as "" for none
+        for row in convictions
+        if (pk := pks.get(row[0])) is not None
     )
+    insert_rows(m.Conviction, ("person", *CONVICTION_COLUMNS), conviction_rows)
     insert_rows(
         m.CustodyPeriod,
         ("person", "kind", "start", "end", "sentence_days"),
-        ((pk, k.kind, k.start, k.end, k.sentence_days) for p, pk in pairs for k in p.custody),
+        ((pk, *row[1:]) for row in custody if (pk := pks.get(row[0])) is not None),
     )
-    insert_rows(m.Need, ("person", "need"), ((pk, n) for p, pk in pairs for n in p.needs))
+    insert_rows(m.Need, ("person", "need"), ((pks[p.id], n) for p in people for n in p.needs))
     insert_rows(
         m.OgrsEntry,
         ("person", "score", "assessed_on", "version", "assessor"),
         (
-            (pk, p.ogrs.score, p.ogrs.assessed_on, p.ogrs.version or "", FEED)
-            for p, pk in pairs
-            if p.ogrs is not None
+            (pks[p.id], p.ogrs_score, p.ogrs_assessed_on, p.ogrs_version or "", FEED)
+            for p in people
+            if p.ogrs_score is not None
         ),
     )
+
+
+# The model's names for `iom.ingest.feed.CONVICTION`, in the same order.
+CONVICTION_COLUMNS = (
+    "conviction_id",
+    "offence_code",
+    "offence_date",
+    "conviction_date",
+    "attempt",
+    "conspiracy",
+    "domestic_abuse",
+    "description",
+)

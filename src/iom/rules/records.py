@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from math import isnan
 from typing import Any
 
 import fastjsonschema
@@ -142,6 +143,10 @@ def _check_content(data: JSON, who: str, catalogue: Catalogue) -> list[RecordErr
                     f"{period['end']!r} is before the start {period['start']!r}",
                 )
             )
+    ogrs = data.get("ogrs")
+    if isinstance(ogrs, dict) and isinstance(ogrs.get("score"), float) and isnan(ogrs["score"]):
+        # Python's JSON reader accepts NaN, which no bound of the schema refuses.
+        errors.append(RecordError(who, "ogrs.score", "NaN is not a number"))
     return errors
 
 
