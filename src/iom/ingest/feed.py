@@ -200,11 +200,13 @@ def _struct(fields: Iterable[str]) -> str:
 def _listed(table: str, fields: tuple[str, ...]) -> str:
     """Each person's rows of `table` summed up for the fingerprint: how many, and the sums of
     each half of every row's md5. A sum does not depend on the rows' order, and unlike a sorted
-    list it needs no memory for the rows themselves."""
+    list it needs no memory for the rows themselves. Each half is summed as a HUGEINT, exactly:
+    DuckDB sums a UHUGEINT as a floating-point number, whose rounding depends on the order."""
     hashed = f"SELECT person_id, md5_number(to_json({_struct(fields)})) AS h FROM feed_{table}"
     return (
-        "SELECT person_id, count(*) AS n, sum(h & 18446744073709551615::UHUGEINT) AS lower, "
-        f"sum(h >> 64) AS upper FROM ({hashed}) GROUP BY person_id"
+        "SELECT person_id, count(*) AS n, "
+        "sum((h & 18446744073709551615::UHUGEINT)::HUGEINT) AS lower, "
+        f"sum((h >> 64)::HUGEINT) AS upper FROM ({hashed}) GROUP BY person_id"
     )
 
 
