@@ -96,9 +96,10 @@ def main() -> None:
 
 
 def large_import(people: int, work: Path) -> dict:
-    """Empty the database and load `people` through the command a force would run."""
+    """Empty the database and load `people` through the command a force would run, twice."""
     from django.core.management import call_command
 
+    from iom.people import models as m
     from iom.synth import generate
     from iom.synth.writers import write
 
@@ -111,7 +112,21 @@ def large_import(people: int, work: Path) -> dict:
     subprocess.run(command, check=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # kB on Linux
-    return {"people": people, "seconds": round(seconds, 1), "peak_memory_gb": round(peak, 2)}
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    again = time.perf_counter() - started
+    rerun = m.ImportRun.objects.latest("pk")
+    return {
+        "people": people,
+        "seconds": round(seconds, 1),
+        "peak_memory_gb": round(peak, 2),
+        "rerun": {
+            "seconds": round(again, 1),
+            "unchanged": rerun.unchanged,
+            "created": rerun.created,
+            "updated": rerun.updated,
+        },
+    }
 
 
 def against_targets(report: dict) -> list[dict]:

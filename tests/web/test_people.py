@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import zipfile
@@ -136,6 +137,21 @@ def test_tables_carry_descriptions_and_text_too_long_to_hold_is_kept_aside(
     assert conviction.description == "Entered a garage and took power tools"
     again = import_file(folder)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 2)
+
+
+def test_upgrading_works_out_each_fingerprint_again_so_a_rerun_changes_nothing() -> None:
+    """Migration 0007: the fingerprint changed form; without it, the first import after
+    upgrading would rewrite everyone and log alterations that never happened."""
+    from django.apps import apps
+
+    upgrade = importlib.import_module("iom.people.migrations.0007_feed_digest_from_duckdb")
+    import_file(EXAMPLES / "extract")
+    m.Person.objects.update(feed_digest="an older form")
+    sam = m.Person.objects.get(local_id="E1")  # a practitioner's OGRS is not the feed's
+    m.OgrsEntry.objects.create(person=sam, score=12, assessed_on=date(2026, 1, 5), assessor="Jo")
+    upgrade.refingerprint(apps, None)
+    again = import_file(EXAMPLES / "extract")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
