@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from datetime import date
+from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iom.ingest.feed import digests
-from iom.rules import Conviction, CustodyPeriod, Ogrs, Person
+from iom.ingest.feed import digests, read_feed
+from iom.rules import Conviction, CustodyPeriod, Ogrs, Person, load_catalogue
+from tests.screening.helpers import write_jsonl, write_tables
+from tests.strategies import populations
 
 CONVICTIONS = tuple(
     Conviction(f"C{n}", "02803", date(2020, 1, 1 + n), date(2019, 12, 1 + n), description=None)
@@ -82,3 +86,22 @@ def test_optional_text_given_empty_is_none() -> None:
     )
     given = dataclasses.replace(PERSON, ogrs=Ogrs(51.5, date(2024, 1, 1), None))
     assert fingerprint(blank) == fingerprint(given)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(populations(max_size=6))
+def test_every_layout_gives_the_same_fingerprints(population: tuple[date, list[Person]]) -> None:
+    """A force moving its feed from JSON Lines to Parquet or CSV must not find everyone changed."""
+    _as_of, people = population
+    expected = digests(people)
+    with tempfile.TemporaryDirectory() as folder:
+        sources = [
+            write_jsonl(people, Path(folder) / "people.jsonl"),
+            write_tables(people, Path(folder) / "parquet", "parquet"),
+            write_tables(people, Path(folder) / "csv", "csv"),
+        ]
+        for source in sources:
+            feed, problems = read_feed(source, load_catalogue(), {"people": {"id": 64}}, 1000)
+            assert problems == []
+            read = {p.id: p.digest for b in range(feed.batches) for p in feed.people(b)}
+            assert read == expected, source.name

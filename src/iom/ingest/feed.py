@@ -211,7 +211,8 @@ def _listed(table: str, fields: tuple[str, ...]) -> str:
 
 
 def digests(people: Iterable[Person]) -> dict[str, str]:
-    """The fingerprint the feed would give each person (to prove what was stored is whole)."""
+    """The fingerprint a feed giving these people would give each one: for what is already
+    held (migration `people.0007`) and to prove that what was stored is whole."""
     con = connect()
     load_people(con, enumerate(people, start=1), "given")
     con.execute("CREATE TEMP TABLE held_back (person_id VARCHAR)")
