@@ -124,6 +124,7 @@ def _next_step(given: dict[str, Any]) -> exit_rules.NextStep:
         date_of_birth=parse_date(given.get("date_of_birth", "1990-01-01")),
         youth_scheme=given.get("youth_scheme", False),
         notice_given_on=_day(given.get("notice_given_on")),
+        kept_on=_day(given.get("kept_on")),
         transferred_out_on=_day(given.get("transferred_out_on")),
         moved_to_adult_services_on=_day(given.get("moved_to_adult_services_on")),
     )
@@ -139,6 +140,7 @@ def run_rule_case(rule: str, case: dict[str, Any]) -> None:
             Duration.parse(given.get("notice_after", "P3M")),
             Duration.parse(given.get("review_after", "P6M")),
             _custody(given.get("custody", [])),
+            _day(given.get("kept_on")),
         )
     elif rule == "custody_review":
         sentence = _custody([given["sentence"]])[0]

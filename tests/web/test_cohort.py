@@ -25,6 +25,7 @@ from iom.cli import app
 from iom.errors import NotAllowed
 from iom.notifications.models import Notification
 from iom.people import models as pm
+from iom.rules.dates import Duration
 from iom.schemes.models import Scheme
 from tests.web import test_referrals
 from tests.web.workflow import person, schemes, staff
@@ -215,6 +216,21 @@ def test_the_notice_is_given_only_when_due_and_starts_the_exit_period(
     assert due.notice_given_on == TODAY
     assert cases.step_for(due, TODAY).code == "exit_period"
     assert due.events.filter(field="status", old="Active", new="In exit period").exists()
+
+
+def test_keeping_a_member_on_at_review_starts_the_count_again(team: dict[str, User]) -> None:
+    """Before, a decision to stay left the review due for ever."""
+    m = allocated(team, days_ago=200)
+    cases.give_notice(team["om"], m, TODAY - timedelta(days=100))
+    assert cases.step_for(m, TODAY).code == "exit_review"
+    kept = cases.ExitInput("stay", "", True, "New intelligence on his associates", "", TODAY)
+    cases.decide_exit(team["chair"], m, kept)
+    m.refresh_from_db()
+    assert m.status == cm.Membership.Status.ACTIVE
+    step = cases.step_for(m, TODAY)
+    assert (step.code, step.due_on) == ("stay", Duration.parse("P3M").after(TODAY))
+    assert "the panel keeping the member on" in step.reasons[0].text
+    assert cases.step_for(m, TODAY - timedelta(days=1)).code == "exit_review"  # as it was then
 
 
 def test_an_exit_decision_ends_the_membership_and_its_allocations(team: dict[str, User]) -> None:

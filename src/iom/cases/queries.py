@@ -106,6 +106,7 @@ def for_steps(members: QuerySet[M]) -> QuerySet[M]:
         "person__needs",
         "person__ogrs_entries",
         "person__movements",
+        "exit_decisions",
     )
 
 

@@ -405,6 +405,14 @@ def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextSt
     rules_person = to_rules(person)
     moved = sorted(person.movements.all(), key=lambda m: m.on)
     moves = {m.kind: m.on for m in moved if m.on >= membership.start}
+    kept_on = max(
+        (
+            decision.on
+            for decision in membership.exit_decisions.all()
+            if decision.outcome == cm.ExitDecision.Outcome.STAY and decision.on <= as_of
+        ),
+        default=None,
+    )
     params = (policy or membership.scheme.policy()).parameters_on(as_of)
     return next_step(
         membership.start,
@@ -415,6 +423,7 @@ def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextSt
         date_of_birth=person.date_of_birth,
         youth_scheme=membership.scheme.youth,
         notice_given_on=membership.notice_given_on,
+        kept_on=kept_on,
         transferred_out_on=moves.get(pm.Movement.Kind.TRANSFERRED_OUT),
         moved_to_adult_services_on=moves.get(pm.Movement.Kind.ADULT_SERVICES),
     )

@@ -72,11 +72,15 @@ def exit_schedule(
     notice_after: Duration,
     review_after: Duration,
     custody: Iterable[CustodyPeriod] = (),
+    kept_on: date | None = None,
 ) -> ExitSchedule:
     """Notice at `notice_after`, review at `review_after`, at liberty with no new offence.
 
     Counting starts on the join date or the last offence, whichever is later. Offences are
-    dated by `offence_date`; only those on or before `as_of` are known.
+    dated by `offence_date`; only those on or before `as_of` are known. `kept_on` is the day a
+    panel last decided, at a review, to keep the member on: the count starts again from it (the
+    contract says nothing of what follows a decision to stay; without this, the review would stay
+    due for ever).
     """
     known = [c for c in convictions if offence_day(c) <= as_of and c.conviction_date <= as_of]
     last = max(known, key=lambda c: (offence_day(c), c.id), default=None)
@@ -87,6 +91,10 @@ def exit_schedule(
         counting_from = offence_day(last)
         basis = f"last offence {last.id} on {counting_from.isoformat()}"
         said = f"the last offence ({last.id}) on {spoken(counting_from)}"
+    if kept_on is not None and counting_from < kept_on <= as_of:
+        counting_from = kept_on
+        basis = f"kept on by the panel on {kept_on.isoformat()}"
+        said = f"the panel keeping the member on, on {spoken(kept_on)}"
     custody = list(custody)
     notice_on = liberty_after(counting_from, notice_after, custody, as_of)
     review_on = liberty_after(counting_from, review_after, custody, as_of)
@@ -269,12 +277,14 @@ def next_step(
     date_of_birth: date,
     youth_scheme: bool,
     notice_given_on: date | None = None,
+    kept_on: date | None = None,
     transferred_out_on: date | None = None,
     moved_to_adult_services_on: date | None = None,
 ) -> NextStep:
     """One member's next step on `as_of` under their scheme's policy (rules contract, section 5).
 
-    A notice given before the count last restarted (a new offence) no longer counts.
+    A notice given before the count last restarted (a new offence, or the panel keeping the
+    member on at `kept_on`) no longer counts.
     """
     custody = list(custody)
     if transferred_out_on is not None and transferred_out_on <= as_of:
@@ -297,6 +307,7 @@ def next_step(
         params.exit_notice_after,
         params.exit_review_after,
         custody,
+        kept_on,
     )
     notice_counts = notice_given_on is not None and notice_given_on >= schedule.counting_from
     if schedule.review_due:
