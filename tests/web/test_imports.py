@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 EXTRACT = Path(__file__).parents[2] / "examples" / "extract"
 TODAY = date.today()
 CHILD_BORN = TODAY.replace(year=TODAY.year - 15, day=1).isoformat()
+ADULT = {"date_of_birth": "1990-01-01"}
 
 
 def upload(client: Client, name: str, content: bytes) -> Any:
@@ -113,6 +114,23 @@ def test_a_coordinator_may_load_a_child(
     }
     run, _ = report_of(client, upload(client, "x.jsonl", jsonl(change)))
     assert (run.updated, run.rejected) == (1, 0)
+
+
+def test_a_report_naming_children_is_not_shown_to_a_role_barred_from_them(
+    signed_in: Callable[[str], Client],
+) -> None:
+    """A coordinator's report may name a child kept aside; the analyst sees their own only."""
+    coordinator, analyst = signed_in(Role.COORDINATOR), signed_in(Role.MAIT_ANALYST)
+    bad_child = {"id": "Y3", "date_of_birth": CHILD_BORN, "sex": "boy"}
+    theirs, page = report_of(coordinator, upload(coordinator, "x.jsonl", jsonl(bad_child)))
+    assert "Y3" in page
+    assert analyst.get(f"/people/imports/{theirs.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(operation="refused", record_type="import run").exists()
+    own, _ = report_of(analyst, upload(analyst, "y.jsonl", jsonl({"id": "A1", **ADULT})))
+    listed = analyst.get("/people/imports/").content.decode()
+    assert f"/people/imports/{own.pk}/" in listed
+    assert f"/people/imports/{theirs.pk}/" not in listed
+    assert coordinator.get(f"/people/imports/{own.pk}/").status_code == 200
 
 
 # Finding 3: malformed uploads give a report that says what is wrong, never a 500.

@@ -198,9 +198,9 @@ def test_each_role_gets_exactly_what_the_matrix_gives(
 ) -> None:
     """Allowed: the page, a redirect after a change, or the form again with what is missing (400).
     Refused: 403, whatever the record."""
-    run = m.ImportRun.objects.create(source="test")
     client = signed_in(role.value)
     user = User.objects.get(username=f"user-{role.value}")
+    run = m.ImportRun.objects.create(source="test", started_by=user)  # a report of their own
     addresses = paths(adult, run, user)
     for name, (method, path) in addresses.items():
         need = URL_ACTIONS[name]

@@ -87,7 +87,8 @@ ACTIONS = {
             "import_people",
             "person (bulk)",
             frozenset({R.COORDINATOR, R.MAIT_ANALYST}),
-            "Upload a PNC-style extract; see import reports.",
+            "Upload a PNC-style extract; see import reports (a role that may not see children's "
+            "records sees only the reports of its own uploads).",
         ),
         Action(
             "view_audit_log",

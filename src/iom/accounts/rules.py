@@ -65,6 +65,15 @@ def allocated_or_coordinates(user: Any, membership: Any) -> bool:
 
 
 @rules.predicate
+def started_or_sees_every_record(user: Any, run: Any) -> bool:
+    """An import report names the people kept aside, children among them: its own uploader, or a
+    role that may see every record (a report of the command line names anyone)."""
+    if run is None or may_see_youth(user.role):
+        return True
+    return bool(run.started_by_id == user.pk)
+
+
+@rules.predicate
 def administers(user: Any, account: Any) -> bool:
     """A system administrator, anyone; a coordinator, the staff of their own agency."""
     if account is None or user.role == Role.SYSTEM_ADMIN:
@@ -75,6 +84,7 @@ def administers(user: Any, account: Any) -> bool:
 OBJECT_RULES = {
     "administer_users": administers,
     "view_person": may_see_this_person,
+    "import_people": started_or_sees_every_record,
     "view_referrals": may_see_this_referral,
     "make_referral": may_see_this_referral,
     "score_referral": may_see_this_referral,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iom.accounts.permissions import may_see_youth
 from iom.rules.dates import is_under
 from iom.rules.parameters import NEEDS
 
@@ -138,8 +139,18 @@ class IntelligenceFlag(models.Model):
         )
 
 
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def seen_by(self, user: Any) -> ImportRunQuerySet:
+        """The runs whose reports `user` may open (`iom.import_people` on the object)."""
+        if may_see_youth(user.role):
+            return self
+        return self.filter(started_by=user)
+
+
 class ImportRun(models.Model):
     """One load of a PNC-style extract, with what went in and what was kept aside."""
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

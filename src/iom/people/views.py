@@ -199,7 +199,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if not error and upload is not None:
             run = services.import_upload(upload, request.user)
             return redirect("people:import-report", pk=run.pk)
-    runs = m.ImportRun.objects.all()[:20]
+    runs = m.ImportRun.objects.seen_by(request.user)[:20]
     return render(
         request, "people/import.html", {"error": error, "runs": runs, "limits": upload_limits()}
     )
@@ -217,6 +217,7 @@ def upload_limits() -> dict[str, Any]:
 @staff_view("import_people")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(m.ImportRun, pk=pk)
+    require_object(request, "import_people", run, "import run")
     problems = list(run.problems.all()[: settings.IOM_IMPORT_MAX_PROBLEMS])
     named = listing(sorted({p.person for p in problems if p.person}))
     record(
