@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 import requests
 from django.test import Client
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from iom.accounts.models import ProviderDevice, Role, User
 from iom.accounts.views import SSO_FAILED
 from iom.audit.models import AuditEvent, Operation
-from tests.identity_provider import Provider, new_key
+from tests.identity_provider import CLIENT_ID, Provider, new_key
 from tests.web.conftest import code_for
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,27 @@ def test_refusals_at_the_provider_do_not_lock_anyone_out(
     client = Client()
     assert through_provider(client, identity_provider)["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_signing_out_signs_out_at_the_provider_too(
+    identity_provider: Provider, officer: User, settings: Any, make_user: Callable[..., User]
+) -> None:
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{identity_provider.issuer}/logout"
+    identity_provider.person = {"sub": "p-1", "email": officer.email, "amr": ["mfa"]}
+    client = Client()
+    assert through_provider(client, identity_provider).status_code == 302
+    away = client.post("/accounts/sign-out")
+    assert away.status_code == 302
+    where = urlsplit(away["Location"])
+    assert f"{where.scheme}://{where.netloc}{where.path}" == f"{identity_provider.issuer}/logout"
+    query = parse_qs(where.query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/accounts/sign-in"]
+    hint = jwt.decode(query["id_token_hint"][0], options={"verify_signature": False})
+    assert hint["email"] == officer.email
+    assert client.get("/people/").status_code == 302  # signed out here as well
+    # Someone who signed in with a password here is only signed out here.
+    password_user = make_user(Role.COORDINATOR)
+    other = Client()
+    other.force_login(password_user, backend="iom.accounts.backends.StaffBackend")
+    assert other.post("/accounts/sign-out")["Location"] == "/accounts/sign-in"

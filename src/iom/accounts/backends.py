@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -34,6 +35,23 @@ def provider_attempt(request: Any, credentials: Any = None) -> bool:
     """django-axes leaves these alone: the provider counts its own failures, and counting them
     here would lock single sign-on for everyone behind one station's address."""
     return bool(request is not None and request.path == reverse("accounts:sso-callback"))
+
+
+def provider_sign_out(request: Any) -> str | None:
+    """Where to send someone signing out who signed in through the provider, so that it signs
+    them out too (OpenID Connect RP-initiated logout); None when they did not (the provider's
+    ID token is kept in the session only then), or when its end-session address is not set.
+    Read before the session is flushed."""
+    endpoint, token = settings.OIDC_OP_LOGOUT_ENDPOINT, request.session.get("oidc_id_token")
+    if not endpoint or not token:
+        return None
+    back = request.build_absolute_uri(reverse("accounts:sign-in"))
+    query = {
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "id_token_hint": token,
+        "post_logout_redirect_uri": back,
+    }
+    return f"{endpoint}?{urlencode(query)}"
 
 
 class StaffBackend(ModelBackend):

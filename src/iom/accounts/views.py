@@ -20,7 +20,7 @@ from markupsafe import Markup
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from iom.accounts.access import CHANGE, FORM, READ, View, public_view, staff_view
-from iom.accounts.backends import PROVIDER_CHECKED_SECOND_FACTOR
+from iom.accounts.backends import PROVIDER_CHECKED_SECOND_FACTOR, provider_sign_out
 from iom.accounts.forms import CodeForm, SignInForm
 from iom.accounts.middleware import SIGNED_IN_AT
 from iom.accounts.models import ProviderDevice, User
@@ -191,8 +191,9 @@ sso_callback = public_view(READ)(_only_with_single_sign_on(SingleSignOnCallback.
 
 @public_view(CHANGE)
 def sign_out(request: HttpRequest) -> HttpResponse:
+    at_provider = provider_sign_out(request)
     logout(request)
-    return redirect("accounts:sign-in")
+    return redirect(at_provider or "accounts:sign-in")
 
 
 @staff_view("sign_out_everywhere", CHANGE)
