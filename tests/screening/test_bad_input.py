@@ -149,6 +149,41 @@ def test_bad_jsonl_records_read_as_iom_assess_reports_them(tmp_path: Path) -> No
     assert output.read_text().count("\n") == 2  # header and G1
 
 
+def test_records_the_tables_cannot_hold_are_rejects_not_a_failed_run(tmp_path: Path) -> None:
+    """The core takes them, but DuckDB cannot hold them: before, the whole screen failed."""
+    source = tmp_path / "people.jsonl"
+    lines = [
+        '{"id": "S1", "given_name": "\\ud800", "date_of_birth": "1990-01-01", "convictions": []}',
+        json.dumps(
+            {
+                "id": "S2",
+                "date_of_birth": "1990-01-01",
+                "convictions": [],
+                "custody": [{"kind": "sentence", "start": "2020-01-01", "sentence_days": 2**40}],
+            }
+        ),
+        '{"id": "S3", "date_of_birth": "1990-01-01", "convictions": [], "ogrs": {"score": NaN}}',
+        json.dumps({"id": "G1", "date_of_birth": "1990-01-01", "convictions": []}),
+    ]
+    source.write_text("\n".join(lines) + "\n")
+    output = tmp_path / "out.csv"
+    assert iom_screen(source, output).returncode == 2
+    found = [
+        (r["person"], r["field"], r["reason"])
+        for r in rejects_of(Path(str(output) + ".rejects.csv"))
+    ]
+    assert found == [
+        ("S1", "given_name", "contains a character that is not text (a lone surrogate)"),
+        (
+            "S2",
+            "custody[0].sentence_days",
+            "1099511627776 is more days than can be held (at most 2,147,483,647)",
+        ),
+        ("S3", "ogrs.score", "NaN is not a number"),
+    ]
+    assert output.read_text().count("\n") == 2  # header and G1
+
+
 def test_an_unreadable_input_is_one_plain_error(tmp_path: Path) -> None:
     folder = tmp_path / "empty.parquet"
     folder.mkdir()

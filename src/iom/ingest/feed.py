@@ -101,11 +101,14 @@ class Feed:
 
 
 def read_feed(
-    source: Path, catalogue: Catalogue, limits: Limits, size: int
+    source: Path, catalogue: Catalogue, limits: Limits, size: int, memory_limit: str | None = None
 ) -> tuple[Feed, list[Problem]]:
     """Load and check any feed layout; the people with text longer than `limits` or holding a NUL
-    are held back too. Raises `UnreadableInput` when the input cannot be read at all."""
-    con = connect()
+    are held back too. Raises `UnreadableInput` when the input cannot be read at all.
+
+    `memory_limit` caps DuckDB's memory (it spills to disk beyond it; its default is 80% of the
+    machine's)."""
+    con = connect(memory_limit)
     problems = load_checked(con, source, catalogue)
     with reading(source):
         problems += hold_back_unstorable(con, limits)

@@ -84,7 +84,10 @@ def _unfit(person: Person) -> Iterator[tuple[str, str]]:
             yield path, "contains a character that is not text (a lone surrogate)"
     for n, period in enumerate(person.custody):
         if period.sentence_days is not None and period.sentence_days > MAX_INTEGER:
-            yield f"custody[{n}].sentence_days", f"{period.sentence_days} is too large"
+            yield (
+                f"custody[{n}].sentence_days",
+                f"{period.sentence_days} is more days than can be held (at most {MAX_INTEGER:,})",
+            )
 
 
 def _texts(person: Person) -> Iterator[tuple[str, str]]:

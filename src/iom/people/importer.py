@@ -28,6 +28,9 @@ from iom.people.records import store_many
 from iom.rules import load_catalogue
 
 BATCH = 2000
+# DuckDB's share while it reads and checks an extract: the app's server is shared with the web
+# (a million people need about 2 GB in all; DuckDB spills to disk past its limit).
+MEMORY_LIMIT = "2GB"
 RESTATISTICS_AFTER = 10_000  # people written by one run, after which the planner looks again
 NOT_PERMITTED = (
     "not permitted: your role may not load or change this person's record; ask an IOM coordinator"
@@ -59,7 +62,7 @@ def import_file(
         started_by=user if getattr(user, "pk", None) else None,
     )
     try:
-        feed, problems = read_feed(source, load_catalogue(), LIMITS, BATCH)
+        feed, problems = read_feed(source, load_catalogue(), LIMITS, BATCH, MEMORY_LIMIT)
     except UnreadableInput as error:
         return fail(
             run, storable(str(error).replace(f"{source}/", "").replace(str(source), run.source))

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from iom.bulk import insert_rows, new_ids
-from iom.ingest.feed import FeedPerson
+from iom.ingest.feed import CONVICTION, CUSTODY, FeedPerson
 from iom.people import models as m
 from iom.rules import (
     Assessment,
@@ -94,6 +94,10 @@ PERSON_FIELDS = (
 )
 
 
+# The model's names for `iom.ingest.feed.CONVICTION`, in the same order.
+CONVICTION_COLUMNS = tuple("conviction_id" if name == "id" else name for name in CONVICTION)
+
+
 def person_fields(person: FeedPerson) -> dict[str, Any]:
     """The nominal's own columns as the feed gives them (the store holds no text as "")."""
     return {
@@ -167,7 +171,7 @@ def _children(
     insert_rows(m.Conviction, ("person", *CONVICTION_COLUMNS), conviction_rows)
     insert_rows(
         m.CustodyPeriod,
-        ("person", "kind", "start", "end", "sentence_days"),
+        ("person", *CUSTODY),
         ((pk, *row[1:]) for row in custody if (pk := pks.get(row[0])) is not None),
     )
     insert_rows(m.Need, ("person", "need"), ((pks[p.id], n) for p in people for n in p.needs))
@@ -180,16 +184,3 @@ def _children(
             if p.ogrs_score is not None
         ),
     )
-
-
-# The model's names for `iom.ingest.feed.CONVICTION`, in the same order.
-CONVICTION_COLUMNS = (
-    "conviction_id",
-    "offence_code",
-    "offence_date",
-    "conviction_date",
-    "attempt",
-    "conspiracy",
-    "domestic_abuse",
-    "description",
-)
