@@ -129,7 +129,7 @@ FLAGS = {
 NUMBERS = {"ogrs_score": "DOUBLE", "mappa_level": "INTEGER", "sentence_days": "INTEGER"}
 
 
-def typed(columns: Any, blank_is_none: tuple[str, ...] = ()) -> str:
+def typed(columns: checks.Columns, blank_is_none: tuple[str, ...] = ()) -> str:
     """The raw table's columns with proper types (CSV cells arrive as text); the texts named in
     `blank_is_none` given empty are NULL."""
     out = []

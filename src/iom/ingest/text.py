@@ -9,10 +9,6 @@ def storable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
-def is_storable(text: str) -> bool:
-    return storable(text) == text
-
-
 def is_utf8(text: str) -> bool:
     """False for text holding a lone surrogate (JSON's escapes allow one; UTF-8 cannot hold it)."""
     try:

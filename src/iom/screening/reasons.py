@@ -3,8 +3,9 @@
 The batch writes no words. The figures a reason rests on are the row's own fields (windows,
 scores, cohort, exclusions, tier) and its `evidence` column (how many convictions qualified for
 each criterion); `iom.screening.render` turns a screened row back into the rules core's reasons,
-words and evidence, listing the convictions, when it is read. Codes are joined by single spaces: text costs a row far less to
-build and to write than a list, and Parquet stores the few distinct sequences once.
+words and evidence, listing the convictions, when it is read. Codes are joined by single
+spaces: text costs a row far less to build and to write than a list, and Parquet stores the few
+distinct sequences once.
 """
 
 from __future__ import annotations
