@@ -3,7 +3,11 @@
 Fills a PostgreSQL database with N synthetic people (1,000,000 by default; kept for the next run
 when it already holds them), adds a scheme at work (members allocated to the load users, a meeting
 with its agenda) and one person with 200 convictions, then:
-- times the person page with 200 convictions in-process (server time, no network);
+- times the daily automatic referrals (`iom referrals auto`) over everyone held, twice: the first
+  run opens a draft for each screening candidate, the second opens none and refreshes their
+  screening;
+- times the person page with 200 convictions, and the coordinator's start page ranking those
+  drafts, in-process (server time, no network);
 - serves the app with gunicorn (2 workers) on loopback and runs bench/locustfile.py headless with
   50 users for a bounded time;
 and writes bench/results/web-load.json: p95 per page and overall, failures, the person page's
@@ -25,6 +29,7 @@ import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from postgres import ensure_database
 
@@ -67,7 +72,10 @@ def main() -> None:
     plan = prepare(args.users)
     plan_file = args.work / "load-plan.json"
     plan_file.write_text(json.dumps(plan))
-    page = person_page_times(plan["big_person"])
+    referrals = automatic_referrals()
+    client = signed_in_client()
+    page = page_times(client, f"/people/{plan['big_person']}/")
+    start_page = page_times(client, "/")
     load = run_load(args, plan_file)
     report = {
         "benchmark": "web-load",
@@ -80,6 +88,8 @@ def main() -> None:
         "duration_seconds": args.seconds,
         "gunicorn_workers": 2,
         "person_page_200_convictions_ms": page,
+        "automatic_referrals": referrals,
+        "start_page_ms": start_page,
         **load,
         "targets": {"p95_ms": TARGET_P95_MS, "person_page_ms": TARGET_PERSON_PAGE_MS},
         "met": {
@@ -201,8 +211,25 @@ def _person_with_convictions(n: int) -> int:
     return person.pk
 
 
-def person_page_times(pk: int, repeats: int = 20) -> dict[str, float]:
-    """Server time for the person page (Django's test client: no network, the whole stack)."""
+def automatic_referrals() -> dict[str, object]:
+    """The daily automatic referrals over everyone held, timed, run twice. Screening drafts
+    from an earlier bench run are removed first, so that every run measures the same."""
+    from iom.referrals.automatic import open_due
+    from iom.referrals.models import Referral
+
+    Referral.objects.filter(trigger=Referral.Trigger.SCREENING, state=Referral.State.DRAFT).delete()
+    timed = {}
+    for run in ("first", "second"):
+        started = time.perf_counter()
+        opened = open_due(date.today())
+        seconds = round(time.perf_counter() - started, 1)
+        timed[run] = {"seconds": seconds, "opened": sum(opened.values())}
+        print(f"automatic referrals, {run} run: {seconds} s, {sum(opened.values()):,} opened")
+    return timed
+
+
+def signed_in_client() -> object:
+    """Django's test client signed in as the load coordinator."""
     from django.test import Client
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -220,10 +247,15 @@ def person_page_times(pk: int, repeats: int = 20) -> dict[str, float]:
     device.save()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     client.post("/accounts/sign-in/code", {"code": f"{totp.token():06d}"})
+    return client
+
+
+def page_times(client: Any, path: str, repeats: int = 20) -> dict[str, float]:
+    """Server time for a page (Django's test client: no network, the whole stack)."""
     times = []
     for _ in range(repeats + 2):
         started = time.perf_counter()
-        response = client.get(f"/people/{pk}/")
+        response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     times = sorted(times[2:])  # the first two warm the caches

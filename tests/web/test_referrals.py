@@ -200,6 +200,26 @@ def test_automatic_referrals_open_once_per_person_and_scheme() -> None:
     assert open_due(TODAY + timedelta(days=120))["Screening candidate"] >= 1
 
 
+def test_each_run_keeps_the_latest_screening_on_the_drafts() -> None:
+    scheme = w.schemes()["derbyshire"]
+    person = w.fixed_candidate("AUTO3")
+    open_due(TODAY)
+    draft = Referral.objects.get(person=person, scheme=scheme)
+    assert draft.latest_screening() is not None
+    assert (draft.screening.outcome, draft.screening.cohort) == ("eligible", "fixed")
+    assert (draft.screening.priority_tier, draft.screening.ogrs) == (1, 66.0)
+    assert draft.trigger_detail == f"Screening on {TODAY:%-d %B %Y}: eligible, Fixed"
+    # off probation, a new OGRS, and a move out of the area: the draft is still screened
+    m.OgrsEntry.objects.create(person=person, score=91, assessed_on=TODAY)
+    m.Person.objects.filter(pk=person.pk).update(area="Leeds", probation_current=False)
+    assert open_due(TODAY + timedelta(days=1)) == {}
+    draft.refresh_from_db()
+    assert (draft.screening.outcome, draft.screening.cohort) == ("consider", "flex")
+    assert (draft.screening.screened_on, draft.screening.ogrs) == (TODAY + timedelta(days=1), 91)
+    logged = AuditEvent.objects.filter(record_type="referral", operation="alteration")
+    assert str(draft.pk) in logged.latest("id").details
+
+
 def test_a_young_member_turning_18_is_referred_to_the_adult_scheme() -> None:
     found = w.schemes()
     adult_scheme, youth_scheme = found["derbyshire"], found["nottinghamshire"]

@@ -14,6 +14,7 @@ from iom.accounts.models import Role, User
 from iom.audit.models import AuditEvent
 from iom.cases.models import Allocation, Membership
 from iom.people import models as m
+from iom.referrals.automatic import open_due
 from iom.referrals.models import Referral
 from tests.web import workflow as w
 
@@ -31,13 +32,17 @@ def test_the_coordinator_sees_candidates_ranked_as_the_screen_ranks_them(
     w.conviction(flex, "C1", "00806", today - timedelta(days=40))
     m.OgrsEntry.objects.create(person=flex, score=55, assessed_on=date(2025, 1, 1))
     fixed = w.fixed_candidate(given_name="Fred")
-    for person in (flex, fixed):
-        Referral.objects.create(person=person, scheme=scheme, trigger=Referral.Trigger.SCREENING)
+    assert open_due(today)["Screening candidate"] == 2
+    # a draft from before the daily run kept its screening: ranked last until the next run
+    unscreened = w.person("OLD1", date(1991, 1, 1), given_name="Olive")
+    Referral.objects.create(person=unscreened, scheme=scheme, trigger=Referral.Trigger.SCREENING)
     page = signed_in(Role.COORDINATOR).get("/").content.decode()
-    assert "2 people the rules select are not yet referred" in page
-    assert page.index("Fred FIX1") < page.index("Fran FLEX1")
+    assert "3 people the rules select are not yet referred" in page
+    assert page.index("Fred FIX1") < page.index("Fran FLEX1") < page.index("Olive OLD1")
     assert "Eligible, Fixed" in page
     assert "Consider, Flex" in page
+    assert "Not screened yet" in page
+    assert f"screened on {today:%-d %B %Y}" in page
     assert "What is due on the cohort" in page
     event = AuditEvent.objects.filter(record_type="start page").latest("id")
     assert str(fixed.pk) in event.details
@@ -94,17 +99,16 @@ def test_ranking_the_candidates_costs_the_same_queries_for_any_number(
 
     from iom.web.start import candidates
 
-    scheme = w.schemes()["derbyshire"]
+    w.schemes()
     coordinator = make_user(Role.COORDINATOR)
 
     def queries_for_drafts(n: int) -> int:
         for k in range(n):
-            person = w.fixed_candidate(f"RANK{Referral.objects.count()}-{k}")
-            Referral.objects.create(
-                person=person, scheme=scheme, trigger=Referral.Trigger.SCREENING
-            )
+            w.fixed_candidate(f"RANK{m.Person.objects.count()}-{k}")
+        open_due(timezone.localdate())
         with CaptureQueriesContext(connection) as captured:
-            candidates(coordinator, timezone.localdate())
+            found, total = candidates(coordinator)
+        assert len(found) == total
         return len(captured.captured_queries)
 
     assert queries_for_drafts(2) == queries_for_drafts(6)

@@ -19,10 +19,12 @@ from iom.cases.pathways import PATHWAYS
 from iom.impact import Episode, Membership, StagedPerson, impact_parameters, measure
 from iom.impact.fairness import ethnic_group
 from iom.people import models as pm
-from iom.people.records import convictions_of, custody_of, to_rules
-from iom.referrals.automatic import is_candidate
+from iom.people.held import screen_held
+from iom.people.models import ADULT_AGE
+from iom.people.records import convictions_of, custody_of
 from iom.referrals.models import Referral
-from iom.rules import assess, load_catalogue
+from iom.rules import load_catalogue
+from iom.rules.dates import is_under
 from iom.schemes.models import Scheme
 
 FIXED_SHARE_COHORTS = ("fixed", "flex", "free")
@@ -71,7 +73,6 @@ def episodes(chosen: Sequence[Scheme], as_of: date) -> list[Episode]:
 def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
     """The scheme's screened population on `as_of`, each with the furthest stage reached:
     a candidate under the scheme's rules, referred (a referral submitted), selected (joined)."""
-    policy, catalogue = scheme.policy(), load_catalogue()
     selected = set(
         cm.Membership.objects.filter(scheme=scheme, start__lte=as_of).values_list(
             "person_id", flat=True
@@ -83,30 +84,26 @@ def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
         .values_list("person_id", flat=True)
     )
     known = selected | referred  # counted wherever they live now
-    people = pm.Person.objects.filter(Q(area__in=scheme.areas) | Q(pk__in=known)).prefetch_related(
-        "convictions", "custody", "needs", "ogrs_entries"
-    )
+    people = pm.Person.objects.filter(Q(area__in=scheme.areas) | Q(pk__in=known))
+    candidates = {
+        found.person
+        for found in screen_held(people, scheme.policy(), as_of, load_catalogue())
+        if found.is_candidate
+    }
     staged = []
-    for person in people.order_by("pk"):
-        if scheme.youth and not person.is_youth(as_of) and person.pk not in known:
+    held = people.order_by("pk").values_list("pk", "local_id", "ethnicity", "sex", "date_of_birth")
+    for pk, local_id, ethnicity, sex, born in held:
+        if scheme.youth and not is_under(ADULT_AGE, born, as_of) and pk not in known:
             continue
-        if person.pk in selected:
+        if pk in selected:
             stage = "selected"
-        elif person.pk in referred:
+        elif pk in referred:
             stage = "referred"
-        elif is_candidate(assess(to_rules(person), policy, as_of, catalogue)):
+        elif pk in candidates:
             stage = "candidate"
         else:
             stage = "screened"
-        staged.append(
-            StagedPerson(
-                person.local_id,
-                ethnic_group(person.ethnicity),
-                person.sex or "U",
-                person.date_of_birth,
-                stage,
-            )
-        )
+        staged.append(StagedPerson(local_id, ethnic_group(ethnicity), sex or "U", born, stage))
     return staged
 
 

@@ -11,22 +11,21 @@ from datetime import date
 from typing import Any
 
 import yaml
+from django.db.models import QuerySet
 
 from iom.impact import Row, fairness, impact_parameters
 from iom.impact.fairness import StagedPerson, ethnic_group
-from iom.ingest import checks
-from iom.ingest.loading import connect, register_catalogue
-from iom.ingest.tables import load_people
 from iom.people import models as pm
-from iom.people.records import to_rules
+from iom.people.held import held_for_screening
+from iom.referrals.automatic import in_scope
 from iom.rules import Policy, load_catalogue
 from iom.rules.parameters import PARAMETER_SETS
 from iom.rules.policy import PlainLoader, parse_policy
 from iom.schemes.models import Scheme
 from iom.screening.compare import Comparison, compare
+from iom.screening.engine import CANDIDATE_OUTCOMES
 
-# Outcomes that make someone a candidate, as `iom.referrals.automatic.is_candidate` reads them.
-CANDIDATE_OUTCOMES = {"eligible", "consider", "refer"}
+LISTED_AT_ONCE = 10_000
 
 
 def adjustable(policy: Policy, on: date) -> dict[str, tuple[str, float]]:
@@ -95,21 +94,12 @@ def differences(current: Policy, proposed: Policy, on: date) -> list[ParameterCh
 def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
     """Screen the scheme's population (people in its areas) under both policies on `as_of`."""
     current, catalogue = scheme.policy(), load_catalogue()
-    people = list(
-        pm.Person.objects.filter(area__in=scheme.areas)
-        .prefetch_related("convictions", "custody", "needs", "ogrs_entries")
-        .order_by("pk")
-    )
-    if scheme.youth:
-        people = [p for p in people if p.is_youth(as_of)]
-    con = connect()
-    register_catalogue(con, catalogue)
-    load_people(con, ((n, to_rules(p)) for n, p in enumerate(people, start=1)), "records")
-    checks.check(con, rows_checked=True)  # people from the database were checked on the way in
+    people = in_scope(scheme, as_of)
+    con = held_for_screening(people, catalogue)
     comparison = compare(con, current, proposed, as_of, catalogue)
-    by_id = {p.local_id: p for p in people}
     after = {c.person_id: c.outcome_after for c in comparison.changes}
     before = {c.person_id: c.outcome_before for c in comparison.changes}
+    changed = sorted(after | before)
     candidates_now = _candidates(con, "before_policy")
     candidates_proposed = _candidates(con, "after_policy")
     parameters = impact_parameters(as_of)
@@ -119,29 +109,40 @@ def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
         proposed,
         as_of,
         comparison,
-        {pid: by_id[pid] for pid in after | before if pid in by_id},
+        _people(people, changed),
         differences(current, proposed, as_of),
         _candidate_stage(fairness(_staged(people, candidates_now), as_of, parameters)),
         _candidate_stage(fairness(_staged(people, candidates_proposed), as_of, parameters)),
     )
 
 
+def _people(people: QuerySet[pm.Person], local_ids: list[str]) -> dict[str, pm.Person]:
+    """The people with these local ids, a block at a time (a database takes only so many values
+    in one query)."""
+    found = {}
+    for at in range(0, len(local_ids), LISTED_AT_ONCE):
+        for person in people.filter(local_id__in=local_ids[at : at + LISTED_AT_ONCE]):
+            found[person.local_id] = person
+    return found
+
+
 def _candidates(con: Any, table: str) -> set[str]:
-    wanted = ", ".join(f"'{o}'" for o in sorted(CANDIDATE_OUTCOMES))
+    wanted = ", ".join(f"'{o}'" for o in CANDIDATE_OUTCOMES)
     query = f"SELECT person_id FROM {table} WHERE outcome IN ({wanted})"
     return {row[0] for row in con.execute(query).fetchall()}
 
 
-def _staged(people: list[pm.Person], candidates: set[str]) -> list[StagedPerson]:
+def _staged(people: QuerySet[pm.Person], candidates: set[str]) -> list[StagedPerson]:
+    held = people.order_by("pk").values_list("local_id", "ethnicity", "sex", "date_of_birth")
     return [
         StagedPerson(
-            p.local_id,
-            ethnic_group(p.ethnicity),
-            p.sex or "U",
-            p.date_of_birth,
-            "candidate" if p.local_id in candidates else "screened",
+            local_id,
+            ethnic_group(ethnicity),
+            sex or "U",
+            born,
+            "candidate" if local_id in candidates else "screened",
         )
-        for p in people
+        for local_id, ethnicity, sex, born in held
     ]
 
 

@@ -13,6 +13,10 @@ person's page (`people.Movement`).
 
 Nobody gets a second open referral to the same scheme, nor a new one within the scheme's look-back
 after an earlier referral, nor one while a member, so a rerun opens nothing new.
+
+The held people are screened in bulk by the SQL engine of `iom screen` (`iom.people.held`), so a
+force of a million is screened in seconds, not read person by person. Each screening draft keeps
+what the latest run said of its person (`Screening`): the start page ranks the drafts by it.
 """
 
 from __future__ import annotations
@@ -20,12 +24,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from django.db.models import Q, QuerySet
+
 from iom.cases.models import Membership
 from iom.people import models as pm
-from iom.people.records import to_rules
+from iom.people.held import Screened, screen_held
 from iom.referrals.models import Referral
-from iom.referrals.services import open_automatic
-from iom.rules import Assessment, assess, load_catalogue
+from iom.referrals.queries import latest_adult_birth
+from iom.referrals.services import Due, open_automatic, record_screening
+from iom.rules import Catalogue, load_catalogue
 from iom.rules.exits import adult_referral, arrived
 from iom.schemes.models import Scheme
 
@@ -36,42 +43,69 @@ T = Referral.Trigger
 def open_due(as_of: date) -> Counter[str]:
     """Open every referral due on `as_of`; how many of each trigger were opened."""
     opened: Counter[str] = Counter()
+    catalogue = load_catalogue()
     for scheme in Scheme.objects.all():
-        for person, trigger, detail in _due(scheme, as_of):
-            if _may_open(person, scheme, as_of):
-                open_automatic(person, scheme, trigger, detail, as_of)
-                opened[str(T(trigger).label)] += 1
+        screened = _screen(scheme, as_of, catalogue)
+        blocked = _blocked(scheme, as_of)
+        fresh = []
+        for due in _due(scheme, as_of, screened):
+            if due.person not in blocked:
+                blocked.add(due.person)
+                fresh.append(due)
+        open_automatic(scheme, fresh, as_of)
+        record_screening(scheme, screened, as_of)
+        opened.update(str(T(due.trigger).label) for due in fresh)
     return opened
 
 
-def _due(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
-    due = []
-    policy = scheme.policy()
-    catalogue = load_catalogue()
-    people = pm.Person.objects.filter(area__in=scheme.areas).prefetch_related(
-        "convictions", "custody", "needs", "ogrs_entries"
+def in_scope(scheme: Scheme, as_of: date) -> QuerySet[pm.Person]:
+    """The people a scheme screens: those in its areas; for a youth scheme, the under-18s."""
+    people = pm.Person.objects.filter(area__in=scheme.areas)
+    if scheme.youth:
+        people = people.filter(date_of_birth__gt=latest_adult_birth(as_of))
+    return people
+
+
+def _screen(scheme: Scheme, as_of: date, catalogue: Catalogue) -> list[Screened]:
+    """Everyone in scope, and everyone with a screening draft to the scheme (to keep the figures
+    the start page ranks it by up to date), screened under the scheme's policy."""
+    drafts = Referral.objects.filter(scheme=scheme, state=Referral.State.DRAFT, trigger=T.SCREENING)
+    people = pm.Person.objects.filter(
+        Q(pk__in=in_scope(scheme, as_of).values("pk")) | Q(pk__in=drafts.values("person"))
     )
-    for person in people:
-        if scheme.youth and not person.is_youth(as_of):
+    return screen_held(people, scheme.policy(), as_of, catalogue)
+
+
+def _due(scheme: Scheme, as_of: date, screened: list[Screened]) -> list[Due]:
+    scope = set(in_scope(scheme, as_of).values_list("pk", flat=True))
+    tagged = set() if scheme.youth else _released_on_tag(scheme, as_of)
+    due = []
+    for found in screened:
+        if found.person not in scope:
             continue
-        assessment = assess(to_rules(person), policy, as_of, catalogue)
-        if is_candidate(assessment):
-            due.append((person, T.SCREENING, _candidate_detail(assessment)))
-        elif not scheme.youth and _released_on_tag(person, as_of):
-            due.append(
-                (
-                    person,
-                    T.GPS_TAG,
-                    "Released on the acquisitive crime GPS tag to an address in the area",
-                )
-            )
+        if found.is_candidate:
+            due.append(Due(found.person, T.SCREENING, _candidate_detail(found, as_of)))
+        elif found.person in tagged:
+            detail = "Released on the acquisitive crime GPS tag to an address in the area"
+            due.append(Due(found.person, T.GPS_TAG, detail))
     if not scheme.youth:
         due += _arrived(scheme, as_of)
         due += _turning_adult(scheme, as_of)
     return due
 
 
-def _arrived(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
+def _blocked(scheme: Scheme, as_of: date) -> set[int]:
+    """Who may not be referred to the scheme now: its members, whoever has an open referral to
+    it, and whoever was referred to it within its look-back."""
+    since = as_of - timedelta(days=scheme.referral_lookback_days)
+    members = Membership.objects.current().filter(scheme=scheme).values_list("person", flat=True)
+    earlier = Referral.objects.filter(scheme=scheme).filter(
+        Q(state__in=Referral.OPEN) | Q(referred_on__gte=since)
+    )
+    return set(members) | set(earlier.values_list("person", flat=True))
+
+
+def _arrived(scheme: Scheme, as_of: date) -> list[Due]:
     """People recorded as arriving in the scheme's areas from PPO or IOM elsewhere, recently."""
     due = []
     moves = pm.Movement.objects.filter(
@@ -79,37 +113,33 @@ def _arrived(scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
         on__gte=as_of - SOON,
         on__lte=as_of,
         person__area__in=scheme.areas,
-    ).select_related("person")
+    )
     for move in moves:
         trigger = arrived(move.on, move.previous_scheme or None)
         if trigger.action == "REFER_FOR_CONSIDERATION":
-            due.append((move.person, T.ARRIVED, trigger.reasons[0].text))
+            due.append(Due(move.person_id, T.ARRIVED, trigger.reasons[0].text))
     return due
 
 
-def is_candidate(assessment: Assessment) -> bool:
-    """A screening candidate: eligible, or Flex to consider; under a matrix, to refer."""
-    if assessment.refer_to_selection_meeting is not None:
-        return assessment.refer_to_selection_meeting
-    return assessment.outcome == "eligible" or (
-        assessment.outcome == "consider" and assessment.cohort == "flex"
+def _candidate_detail(found: Screened, as_of: date) -> str:
+    if found.matrix_score is not None:
+        return f"Matrix score {found.matrix_score} on {as_of:%-d %B %Y}"
+    cohort = found.cohort.capitalize() if found.cohort else "no cohort"
+    return f"Screening on {as_of:%-d %B %Y}: {found.outcome}, {cohort}"
+
+
+def _released_on_tag(scheme: Scheme, as_of: date) -> set[int]:
+    """People in the scheme's areas on the acquisitive crime GPS tag, out of custody within 28 days."""
+    released = pm.CustodyPeriod.objects.filter(
+        person__area__in=scheme.areas,
+        person__em_acquisitive_tag=True,
+        end__gte=as_of - SOON,
+        end__lte=as_of,
     )
+    return set(released.values_list("person", flat=True))
 
 
-def _candidate_detail(assessment: Assessment) -> str:
-    if assessment.matrix_score is not None:
-        return f"Matrix score {assessment.matrix_score} on {assessment.as_of:%-d %B %Y}"
-    cohort = assessment.cohort.capitalize() if assessment.cohort else "no cohort"
-    return f"Screening on {assessment.as_of:%-d %B %Y}: {assessment.outcome}, {cohort}"
-
-
-def _released_on_tag(person: pm.Person, as_of: date) -> bool:
-    if not person.em_acquisitive_tag:
-        return False
-    return any(k.end is not None and as_of - SOON <= k.end <= as_of for k in person.custody.all())
-
-
-def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, str, str]]:
+def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[Due]:
     """Members of a youth scheme who live in this scheme's areas and turn 18 within 28 days."""
     due = []
     youth_members = (
@@ -129,16 +159,5 @@ def _turning_adult(adult_scheme: Scheme, as_of: date) -> list[tuple[pm.Person, s
             on = f"{trigger.effective_on:%-d %B %Y}"
             by_move = moved is not None and moved.on == trigger.effective_on
             why = f"Moved to adult services on {on}" if by_move else f"Turns {adult_age} on {on}"
-            due.append((member.person, T.TURNING_ADULT, why))
+            due.append(Due(member.person_id, T.TURNING_ADULT, why))
     return due
-
-
-def _may_open(person: pm.Person, scheme: Scheme, as_of: date) -> bool:
-    if Membership.objects.current().filter(person=person, scheme=scheme).exists():
-        return False
-    since = as_of - timedelta(days=scheme.referral_lookback_days)
-    earlier = Referral.objects.filter(person=person, scheme=scheme)
-    return not (
-        earlier.filter(state__in=Referral.OPEN).exists()
-        or earlier.filter(referred_on__gte=since).exists()
-    )

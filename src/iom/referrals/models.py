@@ -116,6 +116,29 @@ class Referral(models.Model):
     def alternative_labels(self) -> list[str]:
         return [label for value, label in ALTERNATIVES if value in self.alternatives]
 
+    def latest_screening(self) -> Screening | None:
+        """What the daily run's screening last said of a screening candidate's draft, if it has."""
+        try:
+            return self.screening  # type: ignore[no-any-return]
+        except Screening.DoesNotExist:
+            return None
+
+
+class Screening(models.Model):
+    """What the latest daily screening said of the person on a screening candidate's draft: the
+    figures the start page ranks the drafts by, so that it reads them rather than assessing."""
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, primary_key=True, related_name="screening"
+    )
+    screened_on = models.DateField()
+    outcome = models.CharField(max_length=20)
+    cohort = models.CharField(max_length=10, blank=True)
+    priority_tier = models.PositiveSmallIntegerField(null=True)
+    css_score = models.FloatField(null=True)
+    ogrs = models.FloatField(null=True)
+    matrix_score = models.IntegerField(null=True)
+
 
 class StoredAssessment(models.Model):
     """What the rules said about the person at a step of the referral, kept exactly as said."""

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import Entry, listing, record, record_many
+from iom.bulk import insert_rows
 from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
+from iom.people.held import Screened
 from iom.people.records import assessment_now
-from iom.referrals.models import Referral, ReferralEvent, StoredAssessment
+from iom.referrals.models import Referral, ReferralEvent, Screening, StoredAssessment
 from iom.rules import Assessment, load_catalogue
 from iom.schemes.models import Scheme
 
@@ -150,22 +152,100 @@ def submit_answers(user: Any, person: pm.Person, scheme: Scheme, given: dict[str
     return submit(user, person, scheme, {name: form.cleaned_data[name] for name in ANSWER_FIELDS})
 
 
+@dataclass(frozen=True)
+class Due:
+    """A referral a trigger calls for: whom (a person's primary key), which trigger, and why."""
+
+    person: int
+    trigger: str
+    detail: str
+
+
+OPENED_AT_ONCE = 2_000
+
+
+def open_automatic(scheme: Scheme, due: list[Due], as_of: date) -> None:
+    """Open a draft referral to `scheme` for each: staff complete and submit them. A block of
+    them at a time, each block in one transaction with its timeline steps and access-log events."""
+    for at in range(0, len(due), OPENED_AT_ONCE):
+        _open_block(scheme, due[at : at + OPENED_AT_ONCE], as_of)
+
+
 @transaction.atomic
-def open_automatic(
-    person: pm.Person, scheme: Scheme, trigger: str, detail: str, as_of: date
-) -> Referral:
-    """A referral the system opens on a trigger; staff complete and submit it."""
-    referral = Referral.objects.create(
-        person=person,
-        scheme=scheme,
-        trigger=trigger,
-        trigger_detail=detail[:300],
-        referred_on=as_of,
-        address=person.address,
+def _open_block(scheme: Scheme, due: list[Due], as_of: date) -> None:
+    addresses = dict(
+        pm.Person.objects.filter(pk__in=[d.person for d in due]).values_list("pk", "address")
     )
-    ReferralEvent.objects.create(referral=referral, state=S.DRAFT, note=detail)
-    record(None, Operation.COLLECTION, "referral", referral.pk, f"automatic referral: {trigger}")
-    return referral
+    referrals = Referral.objects.bulk_create(
+        Referral(
+            person_id=d.person,
+            scheme=scheme,
+            trigger=d.trigger,
+            trigger_detail=d.detail[:300],
+            referred_on=as_of,
+            address=addresses[d.person],
+        )
+        for d in due
+    )
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(referral=r, state=S.DRAFT, note=d.detail)
+        for r, d in zip(referrals, due, strict=True)
+    )
+    record_many(
+        None,
+        [
+            Entry(Operation.COLLECTION, "referral", r.pk, f"automatic referral: {d.trigger}")
+            for r, d in zip(referrals, due, strict=True)
+        ],
+    )
+
+
+@transaction.atomic
+def record_screening(scheme: Scheme, screened: list[Screened], as_of: date) -> None:
+    """Keep what the screening said on each screening draft to `scheme`, for the start page."""
+    drafts = dict(
+        Referral.objects.filter(
+            scheme=scheme, state=S.DRAFT, trigger=Referral.Trigger.SCREENING
+        ).values_list("person", "pk")
+    )
+    rows = [
+        (
+            drafts[s.person],
+            as_of,
+            s.outcome,
+            s.cohort or "",
+            s.priority_tier,
+            s.css_score,
+            s.ogrs,
+            s.matrix_score,
+        )
+        for s in screened
+        if s.person in drafts
+    ]
+    Screening.objects.filter(referral__in=drafts.values()).delete()
+    if not rows:
+        return
+    insert_rows(Screening, SCREENING_FIELDS, rows)
+    record(
+        None,
+        Operation.ALTERATION,
+        "referral",
+        "",
+        f"screening of {len(rows)} draft referrals to {scheme} on {as_of:%-d %B %Y}",
+        details=listing(r[0] for r in rows),
+    )
+
+
+SCREENING_FIELDS = (
+    "referral",
+    "screened_on",
+    "outcome",
+    "cohort",
+    "priority_tier",
+    "css_score",
+    "ogrs",
+    "matrix_score",
+)
 
 
 @transaction.atomic

@@ -17,15 +17,8 @@ from iom.rules import Catalogue, Policy
 from iom.screening import engine
 from iom.screening.run import count
 
-# Under the matrix the outcome is whether to refer to the selection meeting.
-OUTCOME_SQL = {
-    "derbyshire_cohorts": "outcome",
-    "nottinghamshire_matrix": (
-        "CASE WHEN refer_to_selection_meeting THEN 'refer' ELSE 'do_not_refer' END"
-    ),
-}
-# The matrix places nobody in a cohort.
-COHORT_SQL = {"derbyshire_cohorts": "cohort", "nottinghamshire_matrix": "NULL::VARCHAR"}
+OUTCOME_SQL = {name: figures["outcome"] for name, figures in engine.HEADLINES.items()}
+COHORT_SQL = {name: figures["cohort"] for name, figures in engine.HEADLINES.items()}
 COLUMNS = ("person_id", "outcome_before", "outcome_after", "cohort_before", "cohort_after")
 
 

@@ -332,3 +332,26 @@ def assess_matrix(
 
 
 ENGINES = {"derbyshire_cohorts": assess_cohorts, "nottinghamshire_matrix": assess_matrix}
+
+# Each engine's headline figures in `decided`, by the same names: under the matrix the outcome
+# is whether to refer to the selection meeting, and nobody is placed in a cohort.
+HEADLINES = {
+    "derbyshire_cohorts": {
+        "outcome": "outcome",
+        "cohort": "cohort",
+        "priority_tier": "priority_tier",
+        "css_score": "css_score",
+        "ogrs": "ogrs",
+        "matrix_score": "NULL::INTEGER",
+    },
+    "nottinghamshire_matrix": {
+        "outcome": "CASE WHEN refer_to_selection_meeting THEN 'refer' ELSE 'do_not_refer' END",
+        "cohort": "NULL::VARCHAR",
+        "priority_tier": "NULL::INTEGER",
+        "css_score": "NULL::DOUBLE",
+        "ogrs": "ogrs",
+        "matrix_score": "matrix_score",
+    },
+}
+# The outcomes that make someone a candidate to refer (Flex is the only cohort to consider).
+CANDIDATE_OUTCOMES = ("eligible", "consider", "refer")

@@ -1,7 +1,8 @@
 """What each person sees first after signing in, by what their role may do.
 
 - whoever makes referrals: the screening candidates not yet referred, ranked as
-  `iom screen --candidates` ranks them (eligible first, then priority tier, CSS and OGRS);
+  `iom screen --candidates` ranks them (eligible first, then priority tier, CSS and OGRS) by
+  what the daily run's screening said of them (`referrals.Screening`);
 - whoever reads meetings: the meetings coming up;
 - the coordinator: what is due on the cohort;
 - an allocated worker: their cohort with each member's next step;
@@ -11,61 +12,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from django.db.models import Case, F, FloatField, IntegerField, Q, When
+from django.db.models.functions import Coalesce
 
 from iom.accounts.models import Role
 from iom.cases import queries as cases
 from iom.panels.models import Meeting
-from iom.people.records import to_rules
 from iom.referrals.models import Referral
 from iom.referrals.queries import visible_referrals
-from iom.rules import Assessment, assess, load_catalogue
 from iom.schemes.models import Scheme
 
 CANDIDATES_SHOWN = 10
 MEETINGS_AHEAD = timedelta(days=28)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    referral: Referral
-    assessment: Assessment
-    ogrs: float | None
+# The order of `iom screen --candidates`: eligible first, then priority tier, CSS and OGRS, highest
+# first (no OGRS last); under the matrix, the highest score first; drafts the daily run has not
+# screened yet last.
+MATRIX = Q(screening__matrix_score__isnull=False)
+RANKING = (
+    Case(
+        When(screening__isnull=True, then=2),
+        When(MATRIX | Q(screening__outcome="eligible"), then=0),
+        default=1,
+        output_field=IntegerField(),
+    ),
+    Case(
+        When(MATRIX, then=0),
+        default=Coalesce("screening__priority_tier", 9),
+        output_field=IntegerField(),
+    ),
+    Case(
+        When(MATRIX, then=F("screening__matrix_score")),
+        default=Coalesce("screening__css_score", 0.0),
+        output_field=FloatField(),
+    ).desc(),
+    Coalesce("screening__ogrs", -1.0).desc(),
+    "pk",
+)
 
-    def rank(self) -> tuple[float, ...]:
-        """The order of `iom screen --candidates`: eligible first, then priority tier, CSS and
-        OGRS, highest first (no OGRS last); under the matrix, the highest score first."""
-        a = self.assessment
-        if a.matrix_score is not None:
-            return (0, 0, -a.matrix_score, 0)
-        return (
-            0 if a.outcome == "eligible" else 1,
-            a.priority_tier or 9,
-            -(a.css_score or 0),
-            -(self.ogrs if self.ogrs is not None else -1),
-        )
 
-
-def candidates(user: Any, today: date) -> tuple[list[Candidate], int]:
+def candidates(user: Any) -> tuple[list[Referral], int]:
     """Screening candidates waiting to be referred (drafts the daily run opened): the first few
-    by rank, and how many there are."""
-    drafts = list(
-        visible_referrals(user)
-        .filter(state=Referral.State.DRAFT, trigger=Referral.Trigger.SCREENING)
-        .prefetch_related(
-            "person__convictions", "person__custody", "person__needs", "person__ogrs_entries"
-        )
+    by rank, with what the latest screening said of them, and how many there are."""
+    drafts = visible_referrals(user).filter(
+        state=Referral.State.DRAFT, trigger=Referral.Trigger.SCREENING
     )
-    catalogue, policies = load_catalogue(), Scheme.policies_in_force()
-    assessed = []
-    for referral in drafts:
-        person = to_rules(referral.person)
-        found = assess(person, policies[referral.scheme_id], today, catalogue)
-        assessed.append(Candidate(referral, found, person.ogrs_score))
-    assessed.sort(key=lambda c: (c.rank(), c.referral.pk))
-    return assessed[:CANDIDATES_SHOWN], len(assessed)
+    ranked = drafts.select_related("screening").order_by(*RANKING)
+    return list(ranked[:CANDIDATES_SHOWN]), drafts.count()
 
 
 def meetings(user: Any, today: date) -> list[Meeting]:
@@ -85,7 +82,7 @@ def sections(user: Any, today: date) -> dict[str, Any]:
     """Everything the start page shows this user; the people named, for the access log."""
     found: dict[str, Any] = {}
     if user.role == Role.COORDINATOR:
-        found["candidates"], found["candidates_total"] = candidates(user, today)
+        found["candidates"], found["candidates_total"] = candidates(user)
     if user.has_perm("iom.view_meetings"):
         found["meetings"] = meetings(user, today)
         found["due"] = cases.due(user, today)
@@ -99,7 +96,7 @@ def sections(user: Any, today: date) -> dict[str, Any]:
 
 
 def people_shown(found: dict[str, Any]) -> list[int]:
-    ids = [c.referral.person_id for c in found.get("candidates", [])]
+    ids = [r.person_id for r in found.get("candidates", [])]
     ids += [m.person_id for m in found.get("caseload", [])]
     due = found.get("due") or {}
     ids += [d.membership.person_id for d in due.get("steps", [])]
