@@ -70,9 +70,11 @@ def _screen(scheme: Scheme, as_of: date, catalogue: Catalogue) -> list[Screened]
     """Everyone in scope, and everyone with a screening draft to the scheme (to keep the figures
     the start page ranks it by up to date), screened under the scheme's policy."""
     drafts = Referral.objects.filter(scheme=scheme, state=Referral.State.DRAFT, trigger=T.SCREENING)
-    people = pm.Person.objects.filter(
-        Q(pk__in=in_scope(scheme, as_of).values("pk")) | Q(pk__in=drafts.values("person"))
+    # a union, not an OR of two subqueries, which PostgreSQL would test row by row
+    either = (
+        in_scope(scheme, as_of).values("pk").order_by().union(drafts.values("person").order_by())
     )
+    people = pm.Person.objects.filter(pk__in=either)
     return screen_held(people, scheme.policy(), as_of, catalogue)
 
 

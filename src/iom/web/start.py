@@ -61,8 +61,10 @@ def candidates(user: Any) -> tuple[list[Referral], int]:
     drafts = visible_referrals(user).filter(
         state=Referral.State.DRAFT, trigger=Referral.Trigger.SCREENING
     )
-    ranked = drafts.select_related("screening").order_by(*RANKING)
-    return list(ranked[:CANDIDATES_SHOWN]), drafts.count()
+    # the first few found on the drafts and their screening alone, then read with what they name
+    first = list(drafts.order_by(*RANKING).values_list("pk", flat=True)[:CANDIDATES_SHOWN])
+    shown = drafts.select_related("screening").in_bulk(first)
+    return [shown[pk] for pk in first], drafts.count()
 
 
 def meetings(user: Any, today: date) -> list[Meeting]:
