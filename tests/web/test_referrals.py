@@ -220,6 +220,31 @@ def test_each_run_keeps_the_latest_screening_on_the_drafts() -> None:
     assert str(draft.pk) in logged.latest("id").details
 
 
+def test_a_block_of_drafts_that_fails_leaves_nothing_and_a_rerun_opens_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w.schemes()
+    for k in range(5):
+        w.fixed_candidate(f"BLOCK{k}")
+    monkeypatch.setattr(services, "OPENED_AT_ONCE", 2)
+    written = services.record_many
+
+    def fail_on_the_second_block(user: Any, entries: list[Any]) -> None:
+        if Referral.objects.count() > 2:
+            raise RuntimeError("the database went away")
+        written(user, entries)
+
+    monkeypatch.setattr(services, "record_many", fail_on_the_second_block)
+    with pytest.raises(RuntimeError):
+        open_due(TODAY)
+    assert Referral.objects.count() == 2  # the first block, whole; nothing of the second
+    assert AuditEvent.objects.filter(description__startswith="automatic referral").count() == 2
+    monkeypatch.setattr(services, "record_many", written)
+    assert open_due(TODAY)["Screening candidate"] == 3
+    assert open_due(TODAY) == {}
+    assert Referral.objects.filter(screening__screened_on=TODAY).count() == 5
+
+
 def test_a_young_member_turning_18_is_referred_to_the_adult_scheme() -> None:
     found = w.schemes()
     adult_scheme, youth_scheme = found["derbyshire"], found["nottinghamshire"]
