@@ -41,6 +41,9 @@ run: install
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/iom demo --people $(DEMO_PEOPLE)
 	@echo "Sign in at http://127.0.0.1:8000 with a demo user above; codes: $(BIN)/iom demo-code USERNAME"
+	@# the task worker (work too long for a request) runs beside the server and stops with it
+	$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: lint typecheck pytest

@@ -245,6 +245,23 @@ def test_a_block_of_drafts_that_fails_leaves_nothing_and_a_rerun_opens_it(
     assert Referral.objects.filter(screening__screened_on=TODAY).count() == 5
 
 
+def test_the_coordinators_button_queues_the_run_and_the_worker_tells_them() -> None:
+    from django.core.management import call_command
+
+    w.schemes()
+    w.fixed_candidate("AUTO4")
+    coordinator = w.staff(Role.COORDINATOR, AgencyKind.POLICE)
+    client = signed_in_as(coordinator)
+    response = client.post("/referrals/automatic", follow=True)
+    assert "are being opened" in response.content.decode()
+    assert not Referral.objects.exists()  # queued, not run in the request
+    call_command("db_worker", batch=True, verbosity=0)
+    assert Referral.objects.filter(person__local_id="AUTO4", state="draft").count() == 1
+    told = Notification.objects.get(user=coordinator)
+    assert told.text == f"Automatic referrals opened for {TODAY:%-d %B %Y}: 1 screening candidate"
+    assert told.link == "/referrals/?state=draft"
+
+
 def test_a_young_member_turning_18_is_referred_to_the_adult_scheme() -> None:
     found = w.schemes()
     adult_scheme, youth_scheme = found["derbyshire"], found["nottinghamshire"]

@@ -18,10 +18,10 @@ from iom.people import models as pm
 from iom.people.explain import evidence_rows
 from iom.people.records import assessment_now
 from iom.referrals import services
-from iom.referrals.automatic import open_due
 from iom.referrals.forms import ANSWER_FIELDS, FlagForm, ReferralForm, ScoreForm, WithdrawForm
 from iom.referrals.models import Referral
 from iom.referrals.queries import changes_since, visible_referrals
+from iom.referrals.tasks import open_automatic_referrals
 from iom.schemes.models import Scheme
 
 
@@ -239,10 +239,9 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view("run_auto_referrals", CHANGE)
 def auto(request: HttpRequest) -> HttpResponse:
-    opened = open_due(timezone.localdate())
-    total = sum(opened.values())
-    summary = (
-        "; ".join(f"{n} {trigger.lower()}" for trigger, n in opened.items()) or "none were due"
+    open_automatic_referrals.enqueue(timezone.localdate().isoformat(), request.user.pk)
+    messages.success(
+        request,
+        "Today's automatic referrals are being opened: your start page will say when it is done",
     )
-    messages.success(request, f"{total} automatic referrals opened: {summary}")
     return redirect("referrals:list")

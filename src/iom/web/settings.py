@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "iom.accounts",
     "iom.audit",
     "iom.people",
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
     "iom.governance",
     "iom.notifications",
 ]
+
+# Work too long for a request (a force's whole daily run) is queued in the database and run by
+# `manage.py db_worker`, a process of its own beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
