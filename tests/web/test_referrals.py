@@ -245,6 +245,7 @@ def test_a_block_of_drafts_that_fails_leaves_nothing_and_a_rerun_opens_it(
     assert Referral.objects.filter(screening__screened_on=TODAY).count() == 5
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
 def test_the_coordinators_button_queues_the_run_and_the_worker_tells_them() -> None:
     from django.core.management import call_command
 
