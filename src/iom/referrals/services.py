@@ -26,6 +26,7 @@ from iom.rules import Assessment, load_catalogue
 from iom.schemes.models import Scheme
 
 S = Referral.State
+T = Referral.Trigger
 
 
 @dataclass(frozen=True)
@@ -204,9 +205,9 @@ def _open_block(scheme: Scheme, due: list[Due], as_of: date) -> None:
 def record_screening(scheme: Scheme, screened: list[Screened], as_of: date) -> None:
     """Keep what the screening said on each screening draft to `scheme`, for the start page."""
     drafts = dict(
-        Referral.objects.filter(
-            scheme=scheme, state=S.DRAFT, trigger=Referral.Trigger.SCREENING
-        ).values_list("person", "pk")
+        Referral.objects.filter(scheme=scheme, state=S.DRAFT, trigger=T.SCREENING).values_list(
+            "person", "pk"
+        )
     )
     rows = [
         (
@@ -222,18 +223,22 @@ def record_screening(scheme: Scheme, screened: list[Screened], as_of: date) -> N
         for s in screened
         if s.person in drafts
     ]
-    Screening.objects.filter(referral__in=drafts.values()).delete()
-    if not rows:
-        return
+    Screening.objects.filter(
+        referral__scheme=scheme, referral__state=S.DRAFT, referral__trigger=T.SCREENING
+    ).delete()
     insert_rows(Screening, SCREENING_FIELDS, rows)
-    record(
-        None,
-        Operation.ALTERATION,
-        "referral",
-        "",
-        f"screening of {len(rows)} draft referrals to {scheme} on {as_of:%-d %B %Y}",
-        details=listing(r[0] for r in rows),
-    )
+    what = f"screening on {as_of:%-d %B %Y} kept on draft referrals to {scheme}"
+    blocks = range(0, len(rows), OPENED_AT_ONCE)
+    entries = [
+        Entry(
+            Operation.ALTERATION,
+            "referral",
+            description=what,
+            details=listing(row[0] for row in rows[at : at + OPENED_AT_ONCE]),
+        )
+        for at in blocks
+    ]
+    record_many(None, entries)
 
 
 SCREENING_FIELDS = (
