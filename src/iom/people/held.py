@@ -172,7 +172,7 @@ def _copy(
             con.register("block", pa.table(as_text, names=[c for c, _ in columns]))
             con.execute(f"INSERT INTO {name}_text SELECT * FROM block")
             con.unregister("block")
-    # SQLite gives booleans as 0 and 1, which DuckDB reads as text too
+    # read as text, then typed: SQLite's values carry no types (dates are text, booleans 0 or 1)
     typed = ", ".join(f'"{c}"::{kind} AS "{c}"' for c, kind in columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {typed} FROM {name}_text")
     con.execute(f"DROP TABLE {name}_text")
