@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -121,3 +122,44 @@ def test_only_the_people_asked_for_are_screened() -> None:
     derby = m.Person.objects.filter(area="Derby City")
     screened = screen_held(derby, load_policy("derbyshire-2021"), today, load_catalogue())
     assert [s.person for s in screened] == list(derby.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)  # the read must open its own transaction
+def test_the_tables_are_read_as_they_stood_at_one_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's read transaction sees one snapshot by itself")
+    import psycopg
+
+    from iom.ingest.loading import connect
+    from iom.people import held
+
+    person = m.Person.objects.create(local_id="SNAP1", date_of_birth=date(1990, 1, 1))
+    settings = connection.settings_dict
+    copied = held._copy
+
+    def an_import_commits_meanwhile(con: Any, name: str, rows: Any, columns: Any) -> None:
+        copied(con, name, rows, columns)
+        if name == "held_people":
+            with psycopg.connect(
+                dbname=settings["NAME"],
+                user=settings["USER"],
+                host=settings["HOST"],
+                port=settings["PORT"] or 5432,
+                autocommit=True,
+            ) as other:
+                other.execute(
+                    "INSERT INTO people_conviction (person_id, conviction_id, offence_code, "
+                    "conviction_date, attempt, conspiracy, domestic_abuse, description) "
+                    "VALUES (%s, 'LATE', '02803', '2026-01-01', false, false, false, '')",
+                    [person.pk],
+                )
+
+    monkeypatch.setattr(held, "_copy", an_import_commits_meanwhile)
+    con = connect()
+    held.load_held(con, m.Person.objects.all())
+    assert con.execute("SELECT count(*) FROM raw_convictions").fetchone() == (0,)
+    monkeypatch.setattr(held, "_copy", copied)
+    held.load_held(con, m.Person.objects.all())
+    assert con.execute("SELECT id FROM raw_convictions").fetchall() == [("LATE",)]

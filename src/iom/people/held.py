@@ -13,6 +13,8 @@ rows at a time.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from iom.ingest import checks
@@ -127,18 +129,38 @@ def load_held(con: duckdb.DuckDBPyConnection, people: QuerySet[m.Person]) -> int
     """The `people` as the raw tables, a line each in person order (convictions and custody carry
     their person's line); how many people. `held_people` keeps each one's primary key."""
     chosen = people.values("pk")
-    for name, model, columns in (
-        ("held_people", m.Person, PEOPLE),
-        ("held_convictions", m.Conviction, CONVICTIONS),
-        ("held_custody", m.CustodyPeriod, CUSTODY),
-        ("held_ogrs", m.OgrsEntry, OGRS),
-        ("held_needs", m.Need, NEEDS),
-    ):
-        rows = model.objects.filter(**{"pk__in" if model is m.Person else "person__in": chosen})
-        # unordered: the database need not sort ten million convictions for DuckDB
-        _copy(con, name, rows.order_by().values_list(*(c for c, _ in columns)), columns)
+    with one_snapshot():
+        for name, model, columns in (
+            ("held_people", m.Person, PEOPLE),
+            ("held_convictions", m.Conviction, CONVICTIONS),
+            ("held_custody", m.CustodyPeriod, CUSTODY),
+            ("held_ogrs", m.OgrsEntry, OGRS),
+            ("held_needs", m.Need, NEEDS),
+        ):
+            rows = model.objects.filter(**{"pk__in" if model is m.Person else "person__in": chosen})
+            # unordered: the database need not sort ten million convictions for DuckDB
+            _copy(con, name, rows.order_by().values_list(*(c for c, _ in columns)), columns)
     _shape(con)
     return int(con.execute("SELECT count(*) FROM raw_people").fetchone()[0])  # type: ignore[index]
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """The five tables read as they stood at one moment, so that an import committing between
+    two reads cannot pair one version of a person with another version of their convictions.
+
+    A SQLite transaction sees one snapshot (ours, IMMEDIATE, also keeps writers waiting while
+    the tables are read); a PostgreSQL one needs REPEATABLE READ. Inside a caller's transaction,
+    the caller chose its isolation (and it cannot change now).
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def _copy(
