@@ -125,9 +125,9 @@ def held_for_screening(
     return con
 
 
-def load_held(con: duckdb.DuckDBPyConnection, people: QuerySet[m.Person]) -> int:
+def load_held(con: duckdb.DuckDBPyConnection, people: QuerySet[m.Person]) -> None:
     """The `people` as the raw tables, a line each in person order (convictions and custody carry
-    their person's line); how many people. `held_people` keeps each one's primary key."""
+    their person's line). `held_people` keeps each one's primary key."""
     chosen = people.values("pk")
     with one_snapshot():
         for name, model, columns in (
@@ -141,7 +141,6 @@ def load_held(con: duckdb.DuckDBPyConnection, people: QuerySet[m.Person]) -> int
             # unordered: the database need not sort ten million convictions for DuckDB
             _copy(con, name, rows.order_by().values_list(*(c for c, _ in columns)), columns)
     _shape(con)
-    return int(con.execute("SELECT count(*) FROM raw_people").fetchone()[0])  # type: ignore[index]
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from iom.people.held import Screened, screen_held
 from iom.referrals.models import Referral
 from iom.referrals.queries import latest_adult_birth
 from iom.referrals.services import Due, open_automatic, record_screening
-from iom.rules import Catalogue, load_catalogue
+from iom.rules import load_catalogue
 from iom.rules.exits import adult_referral, arrived
 from iom.schemes.models import Scheme
 
@@ -45,7 +45,8 @@ def open_due(as_of: date) -> Counter[str]:
     opened: Counter[str] = Counter()
     catalogue = load_catalogue()
     for scheme in Scheme.objects.all():
-        screened = _screen(scheme, as_of, catalogue)
+        policy, scope = scheme.policy(), _scope(scheme, as_of)
+        screened = screen_held(pm.Person.objects.filter(scope), policy, as_of, catalogue)
         blocked = _blocked(scheme, as_of)
         fresh = []
         for due in _due(scheme, as_of, screened):
@@ -53,38 +54,41 @@ def open_due(as_of: date) -> Counter[str]:
                 blocked.add(due.person)
                 fresh.append(due)
         open_automatic(scheme, fresh, as_of)
-        record_screening(scheme, screened, as_of)
+        # drafts whose person has left the scope still show on the start page: keep them current
+        drafted = Referral.objects.filter(scheme=scheme, state=Referral.State.DRAFT).values(
+            "person"
+        )
+        left = pm.Person.objects.filter(pk__in=drafted).exclude(scope)
+        record_screening(scheme, screened + screen_held(left, policy, as_of, catalogue), as_of)
         opened.update(str(T(due.trigger).label) for due in fresh)
     return opened
 
 
-def in_scope(scheme: Scheme, as_of: date) -> QuerySet[pm.Person]:
+def _scope(scheme: Scheme, as_of: date) -> Q:
     """The people a scheme screens: those in its areas; for a youth scheme, the under-18s."""
-    people = pm.Person.objects.filter(area__in=scheme.areas)
+    scope = Q(area__in=scheme.areas)
     if scheme.youth:
-        people = people.filter(date_of_birth__gt=latest_adult_birth(as_of))
-    return people
+        scope &= Q(date_of_birth__gt=latest_adult_birth(as_of))
+    return scope
 
 
-def _screen(scheme: Scheme, as_of: date, catalogue: Catalogue) -> list[Screened]:
-    """Everyone in scope, and everyone with a screening draft to the scheme (to keep the figures
-    the start page ranks it by up to date), screened under the scheme's policy."""
+def _drafted_out_of(scope: Q, scheme: Scheme) -> QuerySet[pm.Person]:
+    """People with a screening draft to the scheme who have left its scope (moved away, turned
+    18): their drafts still show on the start page, so their screening is kept current too."""
     drafts = Referral.objects.filter(scheme=scheme, state=Referral.State.DRAFT, trigger=T.SCREENING)
-    # a union, not an OR of two subqueries, which PostgreSQL would test row by row
-    either = (
-        in_scope(scheme, as_of).values("pk").order_by().union(drafts.values("person").order_by())
-    )
-    people = pm.Person.objects.filter(pk__in=either)
-    return screen_held(people, scheme.policy(), as_of, catalogue)
+    return pm.Person.objects.filter(pk__in=drafts.values("person")).exclude(scope)
+
+
+def in_scope(scheme: Scheme, as_of: date) -> QuerySet[pm.Person]:
+    return pm.Person.objects.filter(_scope(scheme, as_of))
 
 
 def _due(scheme: Scheme, as_of: date, screened: list[Screened]) -> list[Due]:
-    scope = set(in_scope(scheme, as_of).values_list("pk", flat=True))
+    """What the people in scope are due: a screening candidate's referral, or else one for a
+    release on the GPS tag; then arrivals and young members turning adult."""
     tagged = set() if scheme.youth else _released_on_tag(scheme, as_of)
     due = []
     for found in screened:
-        if found.person not in scope:
-            continue
         if found.is_candidate:
             due.append(Due(found.person, T.SCREENING, _candidate_detail(found, as_of)))
         elif found.person in tagged:
