@@ -9,6 +9,8 @@ a CSV text column does.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -305,8 +307,7 @@ def repeated(
     """
     together, present = ", ".join(key), f"{key[-1]} IS NOT NULL"
     hashes = con.execute(f"SELECT hash({together}) AS h FROM raw_{table} WHERE {present}")
-    ordered = np.sort(hashes.fetchnumpy()["h"])
-    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    twice = repeated_values(hashes.fetchnumpy()["h"])
     if not len(twice):
         return []
     con.execute(f"CREATE OR REPLACE TEMP TABLE repeated_{table} (h UBIGINT)")
@@ -318,6 +319,30 @@ def repeated(
         f"WHERE hash({together}) IN (SELECT h FROM repeated_{table}) AND {present} "
         f"GROUP BY {together} HAVING count(*) > 1) d ON {same} WHERE r.line > d.first_line"
     ]
+
+
+def repeated_values(hashes: np.ndarray) -> np.ndarray:
+    """The 64-bit hashes found more than once, each once.
+
+    Equal hashes share their top bits, so the hashes are split by those bits into one part a
+    processor and each part is sorted on its own thread (numpy's sort releases the GIL).
+    """
+    bits = _sorting_threads().bit_length() - 1
+    chunks = [hashes]
+    if bits:
+        top = hashes >> np.uint64(64 - bits)
+        chunks = [hashes[top == part] for part in range(1 << bits)]
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        ordered = list(pool.map(np.sort, chunks))
+    found = [run[1:][run[1:] == run[:-1]] for run in ordered]
+    return np.unique(np.concatenate(found))
+
+
+def _sorting_threads() -> int:
+    """The processors this process may use, rounded down to a power of two, at most 8."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    usable = min(usable or 1, 8)
+    return 1 << (usable.bit_length() - 1)
 
 
 def typed_views(
