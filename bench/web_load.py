@@ -8,6 +8,8 @@ with its agenda) and one person with 200 convictions, then:
   screening;
 - times the person page with 200 convictions, and the coordinator's start page ranking those
   drafts, in-process (server time, no network);
+- times the nightly disproportionality figures of each scheme (`iom governance fairness`), then
+  the page that reads them;
 - serves the app with gunicorn (2 workers) on loopback and runs bench/locustfile.py headless with
   50 users for a bounded time;
 and writes bench/results/web-load.json: p95 per page and overall, failures, the person page's
@@ -76,6 +78,7 @@ def main() -> None:
     client = signed_in_client()
     page = page_times(client, f"/people/{plan['big_person']}/")
     start_page = page_times(client, "/")
+    fairness = fairness_figures(client)
     load = run_load(args, plan_file)
     report = {
         "benchmark": "web-load",
@@ -90,6 +93,7 @@ def main() -> None:
         "person_page_200_convictions_ms": page,
         "automatic_referrals": referrals,
         "start_page_ms": start_page,
+        "fairness_figures": fairness,
         **load,
         "targets": {"p95_ms": TARGET_P95_MS, "person_page_ms": TARGET_PERSON_PAGE_MS},
         "met": {
@@ -226,6 +230,22 @@ def automatic_referrals() -> dict[str, object]:
         timed[run] = {"seconds": seconds, "opened": sum(opened.values())}
         print(f"automatic referrals, {run} run: {seconds} s, {sum(opened.values()):,} opened")
     return timed
+
+
+def fairness_figures(client: Any) -> dict[str, object]:
+    """Each scheme's disproportionality figures worked out and kept, as nightly, timed; then
+    the page that reads them."""
+    from iom.governance import queries
+    from iom.governance.services import work_out_fairness
+
+    worked_out = {}
+    for scheme in queries.schemes():
+        started = time.perf_counter()
+        stored = work_out_fairness(scheme, date.today(), None)
+        seconds = round(time.perf_counter() - started, 1)
+        worked_out[scheme.slug] = {"seconds": seconds, "people_screened": stored.screened}
+        print(f"disproportionality figures, {scheme}: {seconds} s, {stored.screened:,} screened")
+    return {"worked_out": worked_out, "page_ms": page_times(client, "/fairness/", repeats=10)}
 
 
 def signed_in_client() -> object:

@@ -238,3 +238,99 @@ def test_pathway_outcomes_over_time_and_the_flow(signed_in: Callable[[str], Clie
     assert row.count("6 of 10 (60%)") == 2
     quarter = page.split("Jan to Mar 2026</th>")[1].split("</tr>")[0]
     assert ">10<" in quarter
+
+
+def _women_selected(client: Client) -> str:
+    rows = csv.DictReader(
+        io.StringIO(client.get(f"/fairness/rows.csv?as_of={AS_OF}").content.decode())
+    )
+    return next(
+        r["count"]
+        for r in rows
+        if (r["characteristic"], r["group"], r["stage"]) == ("sex", "F", "selected")
+    )
+
+
+def test_stored_figures_are_read_not_worked_out_again(signed_in: Callable[[str], Client]) -> None:
+    from iom.governance.models import StoredFairness
+    from iom.governance.services import work_out_fairness
+
+    scheme = members(5)
+    work_out_fairness(scheme, date.fromisoformat(AS_OF), None)
+    work_out_fairness(scheme, date.fromisoformat(AS_OF), None)  # a rerun replaces them
+    assert StoredFairness.objects.get().screened == 5
+    assert (
+        AuditEvent.objects.filter(
+            description="worked out the disproportionality figures of " + str(scheme),
+            details__startswith=f"as of {AS_OF}; 5 people's records screened",
+        ).count()
+        == 2
+    )
+    Membership.objects.filter(person__local_id="GM-0").delete()  # after the figures were kept
+    client = signed_in(Role.GOVERNANCE_ANALYST)
+    page = text(client.get(f"/fairness/?as_of={AS_OF}&scheme=derbyshire"))
+    assert "Worked out at " in page
+    assert "Work them out again" in page
+    assert _women_selected(client) == "5"  # as kept, not as now
+    StoredFairness.objects.all().delete()
+    assert _women_selected(client) == "<5"  # worked out in the request again: four now
+    assert "Worked out at " not in text(client.get(f"/fairness/?as_of={AS_OF}"))
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
+def test_above_the_limit_the_page_never_screens_and_the_worker_works_them_out(
+    signed_in: Callable[[str], Client], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+
+    from iom.governance import queries
+    from iom.governance.models import StoredFairness
+    from iom.notifications.models import Notification
+
+    members(5)
+    settings.IOM_FAIRNESS_SCREENED_IN_PAGE = 4
+    screen = queries.staged_people
+
+    def only_small_schemes(scheme: Scheme, as_of: date) -> Any:
+        assert scheme.slug != "derbyshire", "its 5 people were screened in a page"
+        return screen(scheme, as_of)
+
+    monkeypatch.setattr(queries, "staged_people", only_small_schemes)
+    client = signed_in(Role.GOVERNANCE_ANALYST)
+    page = text(client.get(f"/fairness/?as_of={AS_OF}&scheme=derbyshire"))
+    assert "Not worked out yet as on 30 June 2026. The scheme's areas hold 5 people" in page
+    assert "Reference group" not in page
+    report = text(client.get("/reports/sig/?from=2026-04-01&to=2026-06-30"))
+    assert "Not worked out yet as on 30 June 2026" in report
+
+    asked = client.post("/fairness/work-out", {"as_of": AS_OF, "scheme": "derbyshire"}, follow=True)
+    assert "The figures are being worked out" in text(asked)
+    assert not StoredFairness.objects.exists()  # queued, not worked out in the request
+    monkeypatch.setattr(queries, "staged_people", screen)
+    call_command("db_worker", batch=True, verbosity=0)
+    told = Notification.objects.get()
+    assert told.text.startswith("Disproportionality figures worked out as on 30 June 2026: ")
+    assert told.link == f"/fairness/?as_of={AS_OF}&scheme=derbyshire"
+    monkeypatch.setattr(queries, "staged_people", only_small_schemes)
+    page = text(client.get(told.link))
+    assert "Worked out at " in page
+    assert "Reference group" in page
+    assert _women_selected(client) == "5"
+    assert client.post("/fairness/work-out", {"as_of": "2999-01-01"}).status_code == 400
+
+
+def test_the_nightly_command_keeps_each_schemes_figures() -> None:
+    from typer.testing import CliRunner
+
+    from iom.cli import app
+    from iom.governance.models import StoredFairness
+
+    members(5)
+    done = CliRunner().invoke(app, ["governance", "fairness", "--as-of", AS_OF])
+    assert done.exit_code == 0, done.output
+    assert "5 people screened" in done.output
+    assert StoredFairness.objects.filter(as_of=date.fromisoformat(AS_OF)).count() == len(
+        Scheme.objects.all()
+    )
+    refused = CliRunner().invoke(app, ["governance", "fairness", "--as-of", AS_OF, "--scheme", "x"])
+    assert refused.exit_code == 2

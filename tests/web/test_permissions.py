@@ -186,6 +186,7 @@ def paths(
         "governance:episodes-csv": ("post", "/impact/episodes.csv"),
         "governance:fairness": ("get", "/fairness/"),
         "governance:fairness-csv": ("get", "/fairness/rows.csv"),
+        "governance:fairness-work-out": ("post", "/fairness/work-out"),
         "governance:sig": ("get", "/reports/sig/?from=2026-01-01&to=2026-03-31"),
         "governance:sig-pdf": ("get", "/reports/sig.pdf?from=2026-01-01&to=2026-03-31"),
         "accounts:sign-out-everywhere": ("post", "/accounts/sign-out-everywhere"),

@@ -373,6 +373,7 @@ URL_ACTIONS = {
     "governance:episodes-csv": "export_personal_rows",
     "governance:fairness": "view_governance",
     "governance:fairness-csv": "view_governance",
+    "governance:fairness-work-out": "view_governance",
     "governance:sig": "view_governance",
     "governance:sig-pdf": "view_governance",
 }

@@ -7,6 +7,7 @@ import sys
 from iom.cli import (  # noqa: F401 - each registers its commands
     app_commands,
     cohort,
+    governance,
     impact,
     referrals,
     rules,
@@ -15,6 +16,7 @@ from iom.cli import (  # noqa: F401 - each registers its commands
 from iom.cli.common import app, err
 
 app.add_typer(referrals.referrals, name="referrals")
+app.add_typer(governance.governance, name="governance")
 
 __all__ = ["app", "main"]
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+
 from iom.governance import charts, queries
+from iom.governance.models import StoredFairness
 from iom.impact import Group, Row, fairness, group, impact_parameters
 from iom.impact.disclosure import small
 from iom.impact.fairness import STAGES
@@ -80,9 +83,15 @@ def impact(chosen: Sequence[Scheme], as_of: date) -> list[SchemeImpact]:
 
 @dataclass
 class SchemeFairness:
+    """A scheme's figures; `worked_out_at` when they are stored ones (None: worked out now), and
+    `too_many` (the people in its areas) when none are stored and screening them would keep the
+    page waiting too long."""
+
     scheme: Scheme
     rows: list[Row]
     charts: dict[str, str] = field(default_factory=dict)  # stage -> chart
+    worked_out_at: datetime | None = None
+    too_many: int | None = None
 
     def significant(self) -> list[str]:
         return [statement(r, self.reference(r.characteristic)) for r in self.rows if r.significant]
@@ -99,29 +108,38 @@ class SchemeFairness:
 
 
 def fairness_by_scheme(chosen: Sequence[Scheme], as_of: date) -> list[SchemeFairness]:
-    parameters = impact_parameters(as_of)
+    """Stored figures where there are some for `as_of`; otherwise screened now, unless the
+    scheme's areas hold more people than `IOM_FAIRNESS_SCREENED_IN_PAGE`."""
+    stored = {s.scheme_id: s for s in StoredFairness.objects.filter(scheme__in=chosen, as_of=as_of)}
     found = []
     for scheme in chosen:
-        rows = fairness(queries.staged_people(scheme, as_of), as_of, parameters)
-        drawn = {
-            stage: charts.relative_rates(
-                [
-                    Row(
-                        **{
-                            **r.to_json(),
-                            "group": f"{r.characteristic.replace('_', ' ')}: {r.group}",
-                        }
-                    )
-                    for r in rows
-                    if r.stage == stage
-                ],
-                f"{stage.capitalize()} stage",
-            )
-            for stage in STAGES[1:]
-            if any(r.rri is not None for r in rows if r.stage == stage)
-        }
-        found.append(SchemeFairness(scheme, rows, drawn))
+        if scheme.pk in stored:
+            kept = stored[scheme.pk]
+            found.append(_charted(scheme, kept.figures(), kept.worked_out_at))
+        elif (held := queries.people_in_areas(scheme)) > settings.IOM_FAIRNESS_SCREENED_IN_PAGE:
+            found.append(SchemeFairness(scheme, [], too_many=held))
+        else:
+            staged = queries.staged_people(scheme, as_of)
+            found.append(_charted(scheme, fairness(staged, as_of, impact_parameters(as_of))))
     return found
+
+
+def _charted(
+    scheme: Scheme, rows: list[Row], worked_out_at: datetime | None = None
+) -> SchemeFairness:
+    drawn = {
+        stage: charts.relative_rates(
+            [
+                Row(**{**r.to_json(), "group": f"{r.characteristic.replace('_', ' ')}: {r.group}"})
+                for r in rows
+                if r.stage == stage
+            ],
+            f"{stage.capitalize()} stage",
+        )
+        for stage in STAGES[1:]
+        if any(r.rri is not None for r in rows if r.stage == stage)
+    }
+    return SchemeFairness(scheme, rows, drawn, worked_out_at)
 
 
 def people_words(characteristic: str, group: str) -> str:

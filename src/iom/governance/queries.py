@@ -70,6 +70,11 @@ def episodes(chosen: Sequence[Scheme], as_of: date) -> list[Episode]:
     return found
 
 
+def people_in_areas(scheme: Scheme) -> int:
+    """How many people the scheme's areas hold: about how many its figures must screen."""
+    return pm.Person.objects.filter(area__in=scheme.areas).count()
+
+
 def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
     """The scheme's screened population on `as_of`, each with the furthest stage reached:
     a candidate under the scheme's rules, referred (a referral submitted), selected (joined)."""

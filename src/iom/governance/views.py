@@ -10,17 +10,20 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from iom.accounts.access import FORM, staff_view
+from iom.accounts.access import CHANGE, FORM, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import listing, record
 from iom.database_routing import on_reports_database
 from iom.governance import exports, figures, queries
 from iom.governance.forms import FiguresFilter, PeriodForm, ReasonForm
 from iom.governance.report import sig_pdf
+from iom.governance.tasks import work_out_fairness_figures
 
 
 def _filters(request: HttpRequest) -> tuple[FiguresFilter, list[Any], date]:
@@ -105,6 +108,22 @@ def fairness(request: HttpRequest) -> HttpResponse:
     _consulted(request, "read the disproportionality figures", as_of)
     context = {"form": form, "as_of": as_of, "schemes": found, "query": request.GET.urlencode()}
     return render(request, "governance/fairness.html", context)
+
+
+@staff_view("view_governance", CHANGE)
+def work_out_fairness(request: HttpRequest) -> HttpResponse:
+    form = FiguresFilter(request.POST)
+    if not form.is_valid():
+        context = {"form": form, "as_of": timezone.localdate(), "schemes": []}
+        return render(request, "governance/fairness.html", context, status=400)
+    scheme, as_of = form.cleaned_data["scheme"], form.cleaned_data["as_of"]
+    slug = scheme.slug if scheme else ""
+    work_out_fairness_figures.enqueue(as_of.isoformat(), slug, request.user.pk)
+    messages.success(
+        request,
+        "The figures are being worked out: your start page will say when they are ready",
+    )
+    return redirect(reverse("governance:fairness") + f"?as_of={as_of}&scheme={slug}")
 
 
 @staff_view("view_governance")
