@@ -306,8 +306,8 @@ def repeated(
     rows with those hashes are then compared by value.
     """
     together, present = ", ".join(key), f"{key[-1]} IS NOT NULL"
-    hashes = con.execute(f"SELECT hash({together}) AS h FROM raw_{table} WHERE {present}")
-    twice = repeated_values(hashes.fetchnumpy()["h"])
+    query = f"SELECT hash({together}) AS h FROM raw_{table} WHERE {present}"
+    twice = repeated_values(split_by_top_bits(con.execute(query).fetchnumpy().pop("h")))
     if not len(twice):
         return []
     con.execute(f"CREATE OR REPLACE TEMP TABLE repeated_{table} (h UBIGINT)")
@@ -321,21 +321,34 @@ def repeated(
     ]
 
 
-def repeated_values(hashes: np.ndarray) -> np.ndarray:
-    """The 64-bit hashes found more than once, each once.
+def split_by_top_bits(hashes: np.ndarray) -> list[np.ndarray]:
+    """64-bit hashes in parts by their top bits, one part a processor: equal hashes share a part.
 
-    Equal hashes share their top bits, so the hashes are split by those bits into one part a
-    processor and each part is sorted on its own thread (numpy's sort releases the GIL).
+    The whole is let go once its parts are copied out, and the parts are then sorted in place: at
+    most the whole and its parts are held, as with one sorted copy of the whole. The top bits
+    are read through a view of each hash's top byte, not a shifted copy of every hash.
     """
     bits = _sorting_threads().bit_length() - 1
-    chunks = [hashes]
-    if bits:
-        top = hashes >> np.uint64(64 - bits)
-        chunks = [hashes[top == part] for part in range(1 << bits)]
-    with ThreadPoolExecutor(len(chunks)) as pool:
-        ordered = list(pool.map(np.sort, chunks))
-    found = [run[1:][run[1:] == run[:-1]] for run in ordered]
-    return np.unique(np.concatenate(found))
+    if not bits:
+        return [hashes]
+    top_byte = hashes.view(np.uint8)[7 if np.little_endian else 0 :: 8]
+    top = top_byte >> np.uint8(8 - bits)
+    parts = [hashes[top == n] for n in range(1 << bits)]
+    del hashes, top_byte, top
+    return parts
+
+
+def repeated_values(parts: list[np.ndarray]) -> np.ndarray:
+    """The values found more than once within a part, each once. Each part is sorted in place on
+    a thread of its own (numpy's sort releases the GIL)."""
+    with ThreadPoolExecutor(len(parts)) as pool:
+        ordered = list(pool.map(_sorted_in_place, parts))
+    return np.unique(np.concatenate([run[1:][run[1:] == run[:-1]] for run in ordered]))
+
+
+def _sorted_in_place(values: np.ndarray) -> np.ndarray:
+    values.sort()
+    return values
 
 
 def _sorting_threads() -> int:

@@ -212,7 +212,7 @@ IOM_PARTNERSHIP_NAME = os.environ.get(
     "IOM_PARTNERSHIP_NAME", "Derbyshire and Nottinghamshire IOM partnership"
 )
 IOM_SOURCE_URL = os.environ.get("IOM_SOURCE_URL", "")
-# The disproportionality figures screen everyone in a scheme's areas (about 31 s for 1,000,000
+# The disproportionality figures screen everyone in a scheme's areas (about 30 s for 1,000,000
 # people on PostgreSQL, bench/web_load.py). Above this many, a page shows the figures that the
 # nightly `iom governance figures` or the task worker stored, and never screens in the request.
 IOM_FAIRNESS_SCREENED_IN_PAGE = int(os.environ.get("IOM_FAIRNESS_SCREENED_IN_PAGE", "100000"))
