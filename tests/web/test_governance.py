@@ -288,7 +288,7 @@ def test_above_the_limit_the_page_never_screens_and_the_worker_works_them_out(
     from iom.notifications.models import Notification
 
     members(5)
-    settings.IOM_FAIRNESS_SCREENED_IN_PAGE = 4
+    settings.IOM_SCREENED_IN_PAGE = 4
     screen = queries.staged_people
 
     def only_small_schemes(scheme: Scheme, as_of: date) -> Any:

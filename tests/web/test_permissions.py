@@ -17,6 +17,7 @@ from iom.accounts.models import ApiToken, Role, User
 from iom.accounts.permissions import ACTIONS, API_ACTIONS, PUBLIC, URL_ACTIONS, markdown
 from iom.audit.models import AuditEvent
 from iom.cases.models import Allocation, IntelligenceCheck, Membership
+from iom.governance.models import WhatIfRun
 from iom.panels.models import Action, Meeting
 from iom.people import models as m
 from iom.referrals.models import Referral
@@ -77,6 +78,13 @@ def paths(
             membership=member, kind="offender_manager", worker=user, start=date(2026, 1, 6)
         )
     c = f"/cohort/{member.pk}"
+    what_if = WhatIfRun.objects.create(
+        scheme=scheme,
+        asked_by=user or User.objects.first(),
+        asked_at=timezone.now(),
+        as_of=date(2026, 1, 5),
+        proposed_text=scheme.policy_text(),
+    )
     key = ApiToken.objects.create(
         user=user or User.objects.first(),
         name="feed",
@@ -180,6 +188,7 @@ def paths(
         "cases:checks": ("get", "/intelligence/checks/"),
         "cases:check": ("post", f"/intelligence/checks/{member.pk}/{entry.pk}"),
         "policies:what-if": ("get", "/policies/what-if/"),
+        "policies:what-if-run": ("get", f"/policies/what-if/{what_if.pk}"),
         "policies:activate": ("post", "/policies/activate"),
         "governance:impact": ("get", "/impact/"),
         "governance:impact-csv": ("get", "/impact/groups.csv"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -138,3 +139,68 @@ def test_children_who_would_change_are_not_named_to_a_role_that_may_not_open_the
     assert "A person your role may not open" in analyst
     coordinator = signed_in(Role.COORDINATOR).post(url, data).content.decode()
     assert "Robin Young" in coordinator
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
+def test_above_the_limit_the_worker_works_it_out_and_only_then_may_it_be_put_in_force(
+    signed_in: Callable[[str], Client], settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    from iom.governance.models import WhatIfRun
+    from iom.notifications.models import Notification
+
+    scheme_with_a_borderline_person()
+    settings.IOM_SCREENED_IN_PAGE = 0
+    client = signed_in(Role.COORDINATOR)
+    data = {"in_force_from": timezone.localdate().isoformat(), "p_css_indicator_threshold": "1200"}
+    asked = client.post("/policies/what-if/?scheme=derbyshire", data, follow=True)
+    page = asked.content.decode()
+    assert "The what-if is being worked out" in page
+    assert "Being worked out" in page
+    assert "would change outcome or cohort" not in page  # queued, not screened in the request
+    run = WhatIfRun.objects.get()
+    assert run.state == WhatIfRun.State.QUEUED
+    note = "Agreed at the SIG to widen Flex to serious violence"
+    early = client.post("/policies/activate", {"digest": "x" * 64, "note": note}, follow=True)
+    assert "Run the what-if for this version" in early.content.decode()
+
+    call_command("db_worker", batch=True, verbosity=0)
+    told = Notification.objects.get()
+    assert told.text == "The policy what-if for Derbyshire County and Derby City IOM is ready"
+    assert told.link == f"/policies/what-if/{run.pk}"
+    page = client.get(told.link).content.decode()
+    assert 'action="/policies/what-if/?scheme=derbyshire"' in page  # asking again: a new what-if
+    assert "1 would change outcome or cohort" in page
+    assert "Casey Borderline" in page
+    assert "not eligible to consider (Flex)" in page
+    assert "1500" in page  # the parameter that differs, now
+    assert "1200" in page  # and proposed
+    assert AuditEvent.objects.filter(
+        record_type="policy what-if", description__startswith="compared derbyshire-2021"
+    ).exists()
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    done = client.post("/policies/activate", {"digest": digest, "note": note}, follow=True)
+    assert "is now in force for Derbyshire County and Derby City IOM" in done.content.decode()
+    assert PolicyVersion.objects.count() == 1
+    analyst = signed_in(Role.MAIT_ANALYST).get(told.link).content.decode()
+    assert "Casey Borderline" in analyst  # an adult: any role that may run what-ifs sees them
+    assert signed_in(Role.PCSO).get(told.link).status_code == 403
+
+
+def test_a_what_if_that_fails_says_so(signed_in: Callable[[str], Client]) -> None:
+    from iom.accounts.models import User
+    from iom.governance import services
+    from iom.governance.models import WhatIfRun
+    from iom.rules import PolicyError
+
+    scheme = scheme_with_a_borderline_person()
+    client = signed_in(Role.COORDINATOR)
+    coordinator = User.objects.get(username=f"user-{Role.COORDINATOR.value}")
+    run = services.ask_for_what_if(coordinator, scheme, "not: a policy", timezone.localdate())
+    with pytest.raises(PolicyError):
+        services.work_out_what_if(run)
+    run.refresh_from_db()
+    assert run.state == WhatIfRun.State.FAILED
+    page = client.get(f"/policies/what-if/{run.pk}").content.decode()
+    assert "Could not be worked out" in page

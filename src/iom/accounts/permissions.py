@@ -367,6 +367,7 @@ URL_ACTIONS = {
     "cases:checks": "check_intelligence",
     "cases:check": "check_intelligence",
     "policies:what-if": "run_policy_what_if",
+    "policies:what-if-run": "run_policy_what_if",
     "policies:activate": "activate_policy",
     "governance:impact": "view_governance",
     "governance:impact-csv": "view_governance",

@@ -109,14 +109,14 @@ class SchemeFairness:
 
 def fairness_by_scheme(chosen: Sequence[Scheme], as_of: date) -> list[SchemeFairness]:
     """Stored figures where there are some for `as_of`; otherwise screened now, unless the
-    scheme's areas hold more people than `IOM_FAIRNESS_SCREENED_IN_PAGE`."""
+    scheme's areas hold more people than `IOM_SCREENED_IN_PAGE`."""
     stored = {s.scheme_id: s for s in StoredFairness.objects.filter(scheme__in=chosen, as_of=as_of)}
     found = []
     for scheme in chosen:
         if scheme.pk in stored:
             kept = stored[scheme.pk]
             found.append(_charted(scheme, kept.figures(), kept.worked_out_at))
-        elif (held := queries.people_in_areas(scheme)) > settings.IOM_FAIRNESS_SCREENED_IN_PAGE:
+        elif (held := queries.people_in_areas(scheme)) > settings.IOM_SCREENED_IN_PAGE:
             found.append(SchemeFairness(scheme, [], too_many=held))
         else:
             staged = queries.staged_people(scheme, as_of)

@@ -1,4 +1,5 @@
-"""Changes the governance pages ask for: each writes its access-log event in its transaction."""
+"""Changes the governance and policy pages ask for: each writes its access-log event in its
+transaction."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import record
-from iom.governance import queries
-from iom.governance.models import StoredFairness
+from iom.governance import queries, what_if
+from iom.governance.models import StoredFairness, WhatIfRun
 from iom.impact import fairness, impact_parameters
 from iom.schemes.models import Scheme
 
@@ -36,3 +37,42 @@ def work_out_fairness(scheme: Scheme, as_of: date, by: Any) -> StoredFairness:
             details=f"as of {as_of}; {len(staged):,} people's records screened",
         )
     return stored
+
+
+def ask_for_what_if(user: Any, scheme: Scheme, proposed_text: str, as_of: date) -> WhatIfRun:
+    """Keep a what-if for the task worker to work out (`work_out_what_if`)."""
+    with transaction.atomic():
+        run = WhatIfRun.objects.create(
+            scheme=scheme,
+            asked_by=user,
+            asked_at=timezone.now(),
+            as_of=as_of,
+            proposed_text=proposed_text,
+        )
+        record(
+            user, Operation.COLLECTION, "policy what-if", run.pk, f"asked for a what-if of {scheme}"
+        )
+    return run
+
+
+def work_out_what_if(run: WhatIfRun) -> None:
+    """Screen the scheme's people under its policy and the proposal, and keep what changes."""
+    try:
+        found = what_if.run(run.scheme, what_if.proposed_policy(run.proposed_text), run.as_of)
+    except Exception:
+        WhatIfRun.objects.filter(pk=run.pk).update(
+            state=WhatIfRun.State.FAILED, finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        run.result = what_if.to_json(found)
+        run.state, run.finished_at = WhatIfRun.State.DONE, timezone.now()
+        run.save(update_fields=["result", "state", "finished_at"])
+        record(
+            run.asked_by,
+            Operation.CONSULTATION,
+            "policy what-if",
+            run.pk,
+            f"compared {found.current_label} with {found.proposed_label}",
+            details=f"{found.comparison.people:,} people's records screened",
+        )

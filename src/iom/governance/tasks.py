@@ -9,7 +9,8 @@ from django_tasks import task
 
 from iom.accounts.models import User
 from iom.governance import queries
-from iom.governance.services import work_out_fairness
+from iom.governance.models import WhatIfRun
+from iom.governance.services import work_out_fairness, work_out_what_if
 from iom.notifications.services import notify
 
 
@@ -29,3 +30,17 @@ def work_out_fairness_figures(as_of: str, scheme_slug: str, asked_by: int) -> in
         reverse("governance:fairness") + query,
     )
     return len(chosen)
+
+
+@task()
+def work_out_what_if_run(run_pk: int) -> str:
+    """Work out a kept what-if, then tell whoever asked, whether it worked or not."""
+    run = WhatIfRun.objects.select_related("scheme", "asked_by").get(pk=run_pk)
+    link = reverse("policies:what-if-run", args=[run.pk])
+    try:
+        work_out_what_if(run)
+    except Exception:
+        notify(run.asked_by, f"The policy what-if for {run.scheme} could not be worked out", link)
+        raise
+    notify(run.asked_by, f"The policy what-if for {run.scheme} is ready", link)
+    return str(run.state)

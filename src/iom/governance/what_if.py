@@ -5,8 +5,9 @@ the counts by cohort, and the disproportionality of candidates under each.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ from iom.rules import Policy, load_catalogue
 from iom.rules.parameters import PARAMETER_SETS
 from iom.rules.policy import PlainLoader, parse_policy
 from iom.schemes.models import Scheme
-from iom.screening.compare import Comparison, compare
+from iom.screening.compare import Change, Comparison, compare
 from iom.screening.engine import CANDIDATE_OUTCOMES
 
 LISTED_AT_ONCE = 10_000
@@ -67,8 +68,8 @@ class ParameterChange:
 @dataclass
 class WhatIf:
     scheme: Scheme
-    current: Policy
-    proposed: Policy
+    current_label: str  # the version labels of the policy in force and the proposal
+    proposed_label: str
     as_of: date
     comparison: Comparison
     people: dict[str, pm.Person]  # local id -> person, for those who change
@@ -105,8 +106,8 @@ def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
     parameters = impact_parameters(as_of)
     return WhatIf(
         scheme,
-        current,
-        proposed,
+        current.version_label,
+        proposed.version_label,
         as_of,
         comparison,
         _people(people, changed),
@@ -148,3 +149,46 @@ def _staged(people: QuerySet[pm.Person], candidates: set[str]) -> list[StagedPer
 
 def _candidate_stage(rows: list[Row]) -> list[Row]:
     return [r for r in rows if r.stage == "candidate"]
+
+
+def to_json(result: WhatIf) -> dict[str, Any]:
+    """What a what-if found, to keep (`WhatIfRun.result`): the people as local ids only."""
+    c = result.comparison
+    return {
+        "current_label": result.current_label,
+        "proposed_label": result.proposed_label,
+        "as_of": result.as_of.isoformat(),
+        "people": c.people,
+        "changes": [asdict(change) for change in c.changes],
+        "counts": {
+            name: dict(getattr(c, name))
+            for name in ("outcomes_before", "outcomes_after", "cohorts_before", "cohorts_after")
+        },
+        "changed_parameters": [
+            {**asdict(p), "now": _shown(p.now), "proposed": _shown(p.proposed)}
+            for p in result.changed_parameters
+        ],
+        "fairness_now": [row.to_json() for row in result.fairness_now],
+        "fairness_proposed": [row.to_json() for row in result.fairness_proposed],
+    }
+
+
+def from_json(scheme: Scheme, kept: dict[str, Any]) -> WhatIf:
+    """A kept what-if as the page shows it, with today's records of the people who change."""
+    changes = [Change(**change) for change in kept["changes"]]
+    counts = {name: Counter(values) for name, values in kept["counts"].items()}
+    return WhatIf(
+        scheme,
+        kept["current_label"],
+        kept["proposed_label"],
+        date.fromisoformat(kept["as_of"]),
+        Comparison(kept["people"], changes, **counts),
+        _people(pm.Person.objects.all(), sorted({c.person_id for c in changes})),
+        [ParameterChange(**p) for p in kept["changed_parameters"]],
+        [Row(**row) for row in kept["fairness_now"]],
+        [Row(**row) for row in kept["fairness_proposed"]],
+    )
+
+
+def _shown(value: Any) -> str | None:
+    return None if value is None else str(value)
