@@ -204,3 +204,29 @@ def test_a_what_if_that_fails_says_so(signed_in: Callable[[str], Client]) -> Non
     assert run.state == WhatIfRun.State.FAILED
     page = client.get(f"/policies/what-if/{run.pk}").content.decode()
     assert "Could not be worked out" in page
+
+
+def test_kept_what_ifs_are_erased_after_the_days_given() -> None:
+    from typer.testing import CliRunner
+
+    from iom.accounts.models import User
+    from iom.cli import app
+    from iom.governance.models import WhatIfRun
+
+    scheme = make_schemes()["derbyshire"]
+    asker = User.objects.create_user(username="asker", role=Role.COORDINATOR)
+    now = timezone.now()
+    for days in (31, 29):
+        WhatIfRun.objects.create(
+            scheme=scheme,
+            asked_by=asker,
+            asked_at=now - timedelta(days=days),
+            as_of=now.date(),
+            proposed_text=scheme.policy_text(),
+        )
+    done = CliRunner().invoke(app, ["governance", "forget-what-ifs", "--older-than", "30"])
+    assert done.exit_code == 0, done.output
+    assert "1 kept what-if erased" in done.output
+    assert [now - run.asked_at < timedelta(days=30) for run in WhatIfRun.objects.all()] == [True]
+    event = AuditEvent.objects.get(operation="erasure")
+    assert event.description.startswith("erased 1 kept what-if asked for before ")

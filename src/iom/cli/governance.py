@@ -1,4 +1,5 @@
-"""`iom governance fairness`: work out and keep the app's disproportionality figures (nightly)."""
+"""`iom governance`: the nightly work behind the governance and policy pages: keeping the
+disproportionality figures, and erasing old kept what-ifs."""
 
 from __future__ import annotations
 
@@ -36,3 +37,18 @@ def fairness_command(
         stored = work_out_fairness(each, as_of, None)
         screened = how_many(stored.screened, "person", "people")
         out.print(f"{each}: {screened} screened, {how_many(len(stored.rows), 'row', 'rows')} kept")
+
+
+@governance.command("forget-what-ifs")
+def forget_what_ifs_command(
+    days: Annotated[int, typer.Option("--older-than", help="Days kept", min=1)] = 30,
+) -> None:
+    """Erase the policy what-ifs asked for more than the given number of days ago (nightly):
+    each names the people it would change."""
+    from iom.web.bootstrap import setup
+
+    setup()
+    from iom.governance.services import forget_old_what_ifs
+
+    erased = forget_old_what_ifs(days)
+    out.print(f"{how_many(erased, 'kept what-if', 'kept what-ifs')} erased")

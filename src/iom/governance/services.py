@@ -3,14 +3,14 @@ transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.governance import queries, what_if
 from iom.governance.models import StoredFairness, WhatIfRun
 from iom.impact import fairness, impact_parameters
@@ -76,3 +76,27 @@ def work_out_what_if(run: WhatIfRun) -> None:
             f"compared {found.current_label} with {found.proposed_label}",
             details=f"{found.comparison.people:,} people's records screened",
         )
+
+
+def forget_old_what_ifs(older_than_days: int, by: Any = None) -> int:
+    """Erase the kept what-ifs asked for more than `older_than_days` ago (each holds the local
+    ids of the people it would change): how many were erased."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    with transaction.atomic():
+        old = WhatIfRun.objects.filter(asked_at__lt=cutoff)
+        ids = list(old.values_list("pk", flat=True))
+        if ids:
+            old.delete()
+            record(
+                by,
+                Operation.ERASURE,
+                "policy what-if",
+                "",
+                f"erased {_kept_what_ifs(len(ids))} asked for before {cutoff:%-d %B %Y}",
+                details=listing(ids),
+            )
+    return len(ids)
+
+
+def _kept_what_ifs(n: int) -> str:
+    return "1 kept what-if" if n == 1 else f"{n:,} kept what-ifs"
