@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iom.audit.models import Operation
-from iom.audit.service import record
+from iom.audit.service import listing, record
 from iom.cases import models as cm
 from iom.cases.pathways import PATHWAYS
 from iom.errors import NotAllowed
@@ -427,6 +427,15 @@ def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextSt
         transferred_out_on=moves.get(pm.Movement.Kind.TRANSFERRED_OUT),
         moved_to_adult_services_on=moves.get(pm.Movement.Kind.ADULT_SERVICES),
     )
+
+
+def bring_all_up_to_date(as_of: date, user: Any = None) -> list[tuple[M, NextStep]]:
+    """The daily run for every current member (`bring_up_to_date`), logged as one consultation
+    naming them: each member with their next step."""
+    members = list(M.objects.current().select_related("person", "scheme").order_by("pk"))
+    ids = listing(m.person_id for m in members)
+    record(user, Operation.CONSULTATION, "cohort", "", f"the daily run as of {as_of}", details=ids)
+    return [(member, bring_up_to_date(member, as_of, user)) for member in members]
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from iom.cli import (  # noqa: F401 - each registers its commands
     cohort,
     governance,
     impact,
+    nightly,
     referrals,
     rules,
     screening,

@@ -24,16 +24,9 @@ def exits_command(as_of: Annotated[date, AS_OF]) -> None:
     from iom.web.bootstrap import setup
 
     setup()
-    from iom.audit.models import Operation
-    from iom.audit.service import listing, record
-    from iom.cases.models import Membership
-    from iom.cases.services import bring_up_to_date
+    from iom.cases.services import bring_all_up_to_date
 
-    members = list(Membership.objects.current().select_related("person", "scheme").order_by("pk"))
-    ids = listing(m.person_id for m in members)
-    record(None, Operation.CONSULTATION, "cohort", "", f"iom exits --as-of {as_of}", details=ids)
-    for member in members:
-        step = bring_up_to_date(member, as_of)
+    for member, step in bring_all_up_to_date(as_of):
         line = {
             "person_id": member.person.local_id,
             "membership_id": member.pk,

@@ -1,0 +1,84 @@
+"""`iom nightly`: every night's work in one command, so that a deployment schedules one line."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from iom.cli.common import app, as_of_date, err, how_many, out
+
+
+@app.command("nightly")
+def nightly_command(
+    as_of: Annotated[
+        date, typer.Option("--as-of", parser=as_of_date, help="The day to run for (YYYY-MM-DD)")
+    ],
+    keep_what_ifs: Annotated[
+        int, typer.Option("--keep-what-ifs", help="Days a kept policy what-if is kept", min=1)
+    ] = 30,
+) -> None:
+    """Bring the cohort up to date, open the automatic referrals, keep each scheme's
+    disproportionality figures, erase old what-ifs and finished task records, then check the
+    access log. Every step runs even when one before it fails; the command then fails, naming it.
+    """
+    from iom.web.bootstrap import setup
+
+    setup()
+    failed = []
+    for name, step in _steps(as_of, keep_what_ifs):
+        try:
+            out.print(f"{name}: {step()}")
+        except Exception as error:
+            err.print(f"[bold red]failed:[/] {name}: {type(error).__name__}: {error}")
+            failed.append(name)
+    if failed:
+        err.print(f"{how_many(len(failed), 'step', 'steps')} failed: {', '.join(failed)}")
+        raise typer.Exit(1)
+
+
+def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]]]:
+    from django.core.management import call_command
+
+    from iom.audit.models import AuditEvent
+    from iom.audit.service import verify
+    from iom.cases.services import bring_all_up_to_date
+    from iom.governance import queries
+    from iom.governance.services import forget_old_what_ifs, work_out_fairness
+    from iom.referrals.automatic import open_due
+
+    def cohort() -> str:
+        return how_many(len(bring_all_up_to_date(as_of)), "member", "members")
+
+    def referrals() -> str:
+        return how_many(sum(open_due(as_of).values()), "referral opened", "referrals opened")
+
+    def fairness() -> str:
+        kept = [work_out_fairness(scheme, as_of, None) for scheme in queries.schemes()]
+        return ", ".join(f"{s.scheme}: {how_many(s.screened, 'person', 'people')}" for s in kept)
+
+    def what_ifs() -> str:
+        return how_many(forget_old_what_ifs(keep_what_ifs), "erased", "erased")
+
+    def task_records() -> str:
+        said = io.StringIO()
+        call_command("prune_db_task_results", stdout=said)
+        return said.getvalue().strip() or "done"
+
+    def access_log() -> str:
+        broken = verify()
+        if broken is not None:
+            raise RuntimeError(f"event {broken.event_id} {broken.problem}")
+        return f"intact, {AuditEvent.objects.count():,} events chained"
+
+    return [
+        ("cohort brought up to date", cohort),
+        ("automatic referrals", referrals),
+        ("disproportionality figures kept", fairness),
+        ("old policy what-ifs", what_ifs),
+        ("finished task records pruned", task_records),
+        ("access log", access_log),
+    ]
