@@ -50,7 +50,11 @@ def ask_for_what_if(user: Any, scheme: Scheme, proposed_text: str, as_of: date) 
             proposed_text=proposed_text,
         )
         record(
-            user, Operation.COLLECTION, "policy what-if", run.pk, f"asked for a what-if of {scheme}"
+            user,
+            Operation.CONSULTATION,
+            "policy what-if",
+            run.pk,
+            f"asked for a what-if of {scheme}",
         )
     return run
 
