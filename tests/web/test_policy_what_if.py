@@ -161,6 +161,8 @@ def test_above_the_limit_the_worker_works_it_out_and_only_then_may_it_be_put_in_
     assert "would change outcome or cohort" not in page  # queued, not screened in the request
     run = WhatIfRun.objects.get()
     assert run.state == WhatIfRun.State.QUEUED
+    asking = AuditEvent.objects.get(description__startswith="asked for a what-if")
+    assert asking.operation == "consultation"
     note = "Agreed at the SIG to widen Flex to serious violence"
     early = client.post("/policies/activate", {"digest": "x" * 64, "note": note}, follow=True)
     assert "Run the what-if for this version" in early.content.decode()
