@@ -302,6 +302,8 @@ def test_above_the_limit_the_page_never_screens_and_the_worker_works_them_out(
     assert "Reference group" not in page
     report = text(client.get("/reports/sig/?from=2026-04-01&to=2026-06-30"))
     assert "Not worked out yet as on 30 June 2026" in report
+    table = client.get(f"/fairness/rows.csv?as_of={AS_OF}&scheme=derbyshire").content.decode()
+    assert [r["status"] for r in csv.DictReader(io.StringIO(table))] == ["not_worked_out"]
 
     asked = client.post("/fairness/work-out", {"as_of": AS_OF, "scheme": "derbyshire"}, follow=True)
     assert "The figures are being worked out" in text(asked)

@@ -62,11 +62,11 @@ def fairness_csv(found: Sequence[SchemeFairness]) -> str:
         "significant",
         "status",
     )
-    rows = [
-        [scheme.scheme.name, *(row.to_json()[c] for c in columns)]
-        for scheme in found
-        for row in scheme.rows
-    ]
+    rows = []
+    for scheme in found:
+        rows += [[scheme.scheme.name, *(row.to_json()[c] for c in columns)] for row in scheme.rows]
+        if scheme.too_many is not None:  # one row to say so, rather than none
+            rows.append([scheme.scheme.name, *("" for _ in columns[:-1]), "not_worked_out"])
     write_csv(out, ("scheme", *columns), rows)
     return out.getvalue()
 
