@@ -104,6 +104,7 @@ def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
     candidates_now = _candidates(con, "before_policy")
     candidates_proposed = _candidates(con, "after_policy")
     parameters = impact_parameters(as_of)
+    held = list(people.order_by("pk").values_list("local_id", "ethnicity", "sex", "date_of_birth"))
     return WhatIf(
         scheme,
         current.version_label,
@@ -112,8 +113,8 @@ def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
         comparison,
         _people(people, changed),
         differences(current, proposed, as_of),
-        _candidate_stage(fairness(_staged(people, candidates_now), as_of, parameters)),
-        _candidate_stage(fairness(_staged(people, candidates_proposed), as_of, parameters)),
+        _candidate_stage(fairness(_staged(held, candidates_now), as_of, parameters)),
+        _candidate_stage(fairness(_staged(held, candidates_proposed), as_of, parameters)),
     )
 
 
@@ -133,8 +134,8 @@ def _candidates(con: Any, table: str) -> set[str]:
     return {row[0] for row in con.execute(query).fetchall()}
 
 
-def _staged(people: QuerySet[pm.Person], candidates: set[str]) -> list[StagedPerson]:
-    held = people.order_by("pk").values_list("local_id", "ethnicity", "sex", "date_of_birth")
+def _staged(held: list[tuple[Any, ...]], candidates: set[str]) -> list[StagedPerson]:
+    """Each held person (local id, ethnicity, sex, date of birth), a candidate or not."""
     return [
         StagedPerson(
             local_id,

@@ -54,12 +54,8 @@ def open_due(as_of: date) -> Counter[str]:
                 blocked.add(due.person)
                 fresh.append(due)
         open_automatic(scheme, fresh, as_of)
-        # drafts whose person has left the scope still show on the start page: keep them current
-        drafted = Referral.objects.filter(scheme=scheme, state=Referral.State.DRAFT).values(
-            "person"
-        )
-        left = pm.Person.objects.filter(pk__in=drafted).exclude(scope)
-        record_screening(scheme, screened + screen_held(left, policy, as_of, catalogue), as_of)
+        left = screen_held(_drafted_out_of(scope, scheme), policy, as_of, catalogue)
+        record_screening(scheme, screened + left, as_of)
         opened.update(str(T(due.trigger).label) for due in fresh)
     return opened
 

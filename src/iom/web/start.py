@@ -63,7 +63,7 @@ def candidates(user: Any) -> tuple[list[Referral], int]:
     )
     # the first few found on the drafts and their screening alone, then read with what they name
     first = list(drafts.order_by(*RANKING).values_list("pk", flat=True)[:CANDIDATES_SHOWN])
-    shown = drafts.select_related("screening").in_bulk(first)
+    shown = drafts.select_related("screening", "person", "scheme").in_bulk(first)
     return [shown[pk] for pk in first], drafts.count()
 
 
