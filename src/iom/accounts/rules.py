@@ -38,10 +38,15 @@ def may_see_this_referral(user: Any, referral: Any) -> bool:
 
 @rules.predicate
 def owns_or_coordinates(user: Any, record: Any) -> bool:
-    """An action's owner, a referral's referrer; or a coordinator, for any."""
+    """An action's owner, a referral's referrer, whoever asked for a kept what-if; or a
+    coordinator, for any."""
     if record is None or user.role == Role.COORDINATOR:
         return True
-    owner_id = getattr(record, "owner_id", None) or getattr(record, "referrer_id", None)
+    owner_id = (
+        getattr(record, "owner_id", None)
+        or getattr(record, "referrer_id", None)
+        or getattr(record, "asked_by_id", None)
+    )
     return owner_id == user.pk
 
 
@@ -96,6 +101,7 @@ OBJECT_RULES = {
     "read_minutes": may_see_this_referral,
     "raise_actions": may_see_this_referral,
     "view_actions": owns_or_coordinates,
+    "run_policy_what_if": owns_or_coordinates,
     "view_cohort": may_see_this_member,
     "manage_member": may_see_this_member & allocated_or_coordinates,
     "allocate_workers": may_see_this_member,

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from iom.accounts.access import CHANGE, FORM, staff_view
+from iom.accounts.access import CHANGE, FORM, require_object, staff_view
 from iom.audit.models import Operation
 from iom.audit.service import listing, record
 from iom.governance import queries
@@ -49,8 +49,10 @@ def what_if(request: HttpRequest) -> HttpResponse:
 
 @staff_view("run_policy_what_if")
 def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
-    """A what-if the task worker works out: whether it is done, and what it found."""
+    """A what-if the task worker works out: whether it is done, and what it found. Only its asker
+    and the coordinators may open it (it names the people the proposal would change)."""
     run = get_object_or_404(WhatIfRun.objects.select_related("scheme"), pk=pk)
+    require_object(request, "run_policy_what_if", run, "policy what-if")
     schemes = list(Scheme.objects.order_by("name"))
     form = WhatIfForm(scheme=run.scheme)
     if run.state != WhatIfRun.State.DONE:
