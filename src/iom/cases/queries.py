@@ -103,8 +103,6 @@ def for_steps(members: QuerySet[M]) -> QuerySet[M]:
     return members.prefetch_related(
         "person__convictions",
         "person__custody",
-        "person__needs",
-        "person__ogrs_entries",
         "person__movements",
         "exit_decisions",
     )

@@ -22,7 +22,7 @@ from iom.cases.pathways import PATHWAYS
 from iom.errors import NotAllowed
 from iom.notifications.services import notify
 from iom.people import models as pm
-from iom.people.records import to_rules
+from iom.people.records import convictions_of, custody_of
 from iom.rules import Policy
 from iom.rules.exits import NEXT_STEPS, NextStep, next_step
 
@@ -402,7 +402,6 @@ def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextSt
     records (`cases.queries.for_steps`), so each member costs no query of its own.
     """
     person = membership.person
-    rules_person = to_rules(person)
     moved = sorted(person.movements.all(), key=lambda m: m.on)
     moves = {m.kind: m.on for m in moved if m.on >= membership.start}
     kept_on = max(
@@ -416,8 +415,8 @@ def step_for(membership: M, as_of: date, policy: Policy | None = None) -> NextSt
     params = (policy or membership.scheme.policy()).parameters_on(as_of)
     return next_step(
         membership.start,
-        rules_person.convictions,
-        rules_person.custody,
+        convictions_of(person),
+        custody_of(person),
         as_of,
         params,
         date_of_birth=person.date_of_birth,
