@@ -7,18 +7,19 @@ an access-log event per person) needs neither.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection
 from django.db.models import DateTimeField, Model
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert `rows` (values in `fields` order) into the model's table; how many went in."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    table, columns = _names(model, fields)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -36,6 +37,34 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
         return len(values)
+
+
+def insert_table(model: type[Model], fields: Sequence[str], rows: pa.Table) -> int:
+    """Insert `rows` (its columns in `fields` order) into the model's table; how many went in.
+
+    PostgreSQL is handed the whole table as CSV, written by Arrow, rather than a row at a time:
+    at ten million convictions the rows cost more in Python than in the database. In that CSV a
+    null is an empty field and empty text is a quoted empty field, as PostgreSQL reads them.
+    """
+    if connection.vendor != "postgresql":
+        columns = (c.to_pylist() for c in rows.columns)
+        return insert_rows(model, fields, zip(*columns, strict=True))
+    table, columns = _names(model, fields)
+    data = io.BytesIO()
+    pa_csv.write_csv(rows, data, pa_csv.WriteOptions(include_header=False))
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT CSV)") as copy,
+    ):
+        copy.write(data.getbuffer())
+    return rows.num_rows
+
+
+def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
+    """The model's table and the columns of `fields`, quoted for SQL."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    return quote(model._meta.db_table), columns
 
 
 def _adapted(row: Sequence[Any], moments: list[int]) -> list[Any]:

@@ -282,7 +282,9 @@ person_like = st.fixed_dictionaries(
                     "id": st.text(max_size=70),
                     "offence_code": st.sampled_from(["02803", "03401", "nope"]),
                     "conviction_date": st.sampled_from(["2024-01-01", "2024-02-30"]),
-                }
+                },
+                # any text: PostgreSQL is handed the convictions as CSV
+                optional={"description": st.text(max_size=40)},
             ),
             max_size=3,
         ),

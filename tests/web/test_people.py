@@ -52,6 +52,39 @@ def test_a_record_with_empty_optional_text_is_unchanged_on_a_rerun(tmp_path: Pat
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
+AWKWARD_TEXT = [
+    "a,b",
+    'say "hi"',
+    "two\nlines",
+    "back\\slash",
+    "\\.",
+    "\\N",
+    " spaced ",
+    "tab\there",
+]
+
+
+def test_any_text_of_a_conviction_is_held_as_given(tmp_path: Path) -> None:
+    """PostgreSQL is handed convictions as CSV: commas, quotes, line breaks, backslashes, copy
+    markers and empty text must come back exactly."""
+    convictions = [
+        {
+            "id": text,
+            "offence_code": "02803",
+            "conviction_date": "2024-01-01",
+            "description": description,
+        }
+        for text, description in zip(AWKWARD_TEXT, [*AWKWARD_TEXT[1:], ""], strict=True)
+    ]
+    path = tmp_path / "people.jsonl"
+    record = {"id": "A", "date_of_birth": "1990-01-01", "convictions": convictions}
+    path.write_text(json.dumps(record) + "\n")
+    assert import_file(path).created == 1
+    held = m.Person.objects.get(local_id="A").convictions.order_by("pk")
+    expected = [(c["id"], c["description"], None) for c in convictions]
+    assert [(c.conviction_id, c.description, c.offence_date) for c in held] == expected
+
+
 def test_import_tables_then_rerun_changes_nothing() -> None:
     first = import_file(EXAMPLES / "extract")
     assert (first.created, first.updated, first.unchanged, first.rejected) == (4, 0, 0, 0)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import duckdb
+import pyarrow as pa
 
 from iom.ingest.checks import Columns
 from iom.ingest.loading import connect, order_kept
@@ -85,19 +86,20 @@ class Feed:
         ).fetchall()
         return [FeedPerson(*row) for row in rows]
 
-    def convictions(self, batch: int) -> list[tuple[Any, ...]]:
-        """(person id, *CONVICTION) for each conviction of the batch's people."""
+    def convictions(self, batch: int) -> pa.Table:
+        """Columns (person id, *CONVICTION): each conviction of the batch's people."""
         return self._children("convictions", CONVICTION, batch)
 
-    def custody(self, batch: int) -> list[tuple[Any, ...]]:
-        """(person id, *CUSTODY) for each custody period of the batch's people."""
+    def custody(self, batch: int) -> pa.Table:
+        """Columns (person id, *CUSTODY): each custody period of the batch's people."""
         return self._children("custody", CUSTODY, batch)
 
-    def _children(self, table: str, fields: tuple[str, ...], batch: int) -> list[tuple[Any, ...]]:
+    def _children(self, table: str, fields: tuple[str, ...], batch: int) -> pa.Table:
+        # as columns, not rows: they go on to the database without a Python object a value
         columns = ", ".join(f'"{name}"' for name in ("person_id", *fields))
         return self.con.execute(
             f"SELECT {columns} FROM feed_{table} WHERE batch = ? ORDER BY line", [batch]
-        ).fetchall()
+        ).to_arrow_table()
 
 
 def read_feed(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.utils import timezone
 
-from iom.bulk import insert_rows, new_ids
+from iom.bulk import insert_rows, insert_table, new_ids
 from iom.ingest.feed import CONVICTION, CUSTODY, FeedPerson
 from iom.people import models as m
 from iom.rules import (
@@ -120,8 +121,8 @@ def person_fields(person: FeedPerson) -> dict[str, Any]:
 
 def store_many(
     changes: list[tuple[FeedPerson, m.Person | None]],
-    convictions: Iterable[tuple[Any, ...]],
-    custody: Iterable[tuple[Any, ...]],
+    convictions: pa.Table,
+    custody: pa.Table,
 ) -> list[int]:
     """Create or update nominals from the feed in bulk; their child records become the feed's.
 
@@ -157,23 +158,26 @@ def store_many(
     return stored
 
 
+def _keyed(rows: pa.Table, pks: dict[str, int]) -> pa.Table:
+    """`rows` with their first column, the feed's person id, swapped for the stored person's
+    key; the rows of anyone not in `pks` are left out."""
+    ids = rows.column(0)
+    found = pc.index_in(ids, value_set=pa.array(list(pks), ids.type))
+    keys = pc.take(pa.array(list(pks.values()), pa.int64()), found)
+    return rows.set_column(0, "person", keys).filter(pc.is_valid(found))
+
+
 def _children(
     pks: dict[str, int],
     people: list[FeedPerson],
-    convictions: Iterable[tuple[Any, ...]],
-    custody: Iterable[tuple[Any, ...]],
+    convictions: pa.Table,
+    custody: pa.Table,
 ) -> None:
-    conviction_rows = (
-        (pk, *row[1:-1], row[-1] or "")  # the description last, held as "" for none
-        for row in convictions
-        if (pk := pks.get(row[0])) is not None
-    )
-    insert_rows(m.Conviction, ("person", *CONVICTION_COLUMNS), conviction_rows)
-    insert_rows(
-        m.CustodyPeriod,
-        ("person", *CUSTODY),
-        ((pk, *row[1:]) for row in custody if (pk := pks.get(row[0])) is not None),
-    )
+    convictions = _keyed(convictions, pks)
+    described = convictions.column("description").fill_null("")  # held as "" for none
+    convictions = convictions.set_column(convictions.num_columns - 1, "description", described)
+    insert_table(m.Conviction, ("person", *CONVICTION_COLUMNS), convictions)
+    insert_table(m.CustodyPeriod, ("person", *CUSTODY), _keyed(custody, pks))
     insert_rows(m.Need, ("person", "need"), ((pks[p.id], n) for p in people for n in p.needs))
     insert_rows(
         m.OgrsEntry,
