@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -224,6 +225,30 @@ def test_each_role_gets_exactly_what_the_matrix_gives(
             assert response.status_code == 403, f"{role} must not reach {name}"
     public = {n for n, need in URL_ACTIONS.items() if need == PUBLIC}
     assert set(URL_ACTIONS) - set(addresses) - public == set()
+
+
+# Every query value the views read, whichever page reads it.
+QUERY_NAMES = (
+    *("q", "as_of", "page", "scheme", "state", "trigger", "person", "username", "operation"),
+    *("record_id", "next", "sso", "from", "to", "cohort", "status", "worker", "team"),
+)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.SYSTEM_ADMIN])
+@pytest.mark.parametrize("value", ["\u00b2", "9" * 40, "\x00"])
+def test_odd_query_values_never_make_a_server_error(
+    role: Role, value: str, signed_in: Callable[[str], Client], adult: m.Person
+) -> None:
+    """A superscript two passes `str.isdigit` and fails `int`; a number past any column's range;
+    a NUL, which PostgreSQL refuses in text. Each page answers without a server error."""
+    client = signed_in(role.value)
+    user = User.objects.get(username=f"user-{role.value}")
+    run = m.ImportRun.objects.create(source="test", started_by=user)
+    query = urlencode(dict.fromkeys(QUERY_NAMES, value))
+    for name, (method, path) in paths(adult, run, user).items():
+        if method == "get":
+            response = client.get(path + ("&" if "?" in path else "?") + query)
+            assert response.status_code < 500, f"{name}: {response.status_code}"
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -54,7 +54,7 @@ def ethnic_group(code: str | None) -> str:
     if text in ETHNIC_GROUPS:
         return text
     detailed = text.upper()
-    if len(detailed) == 2 and detailed[1].isdigit():
+    if len(detailed) == 2 and detailed[1] in "0123456789":
         return CENSUS_GROUP_LETTERS.get(detailed[0], NOT_STATED)
     return NOT_STATED
 

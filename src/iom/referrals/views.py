@@ -29,8 +29,8 @@ from iom.schemes.models import Scheme
 def referral_list(request: HttpRequest) -> HttpResponse:
     found = visible_referrals(request.user)
     filters = {name: request.GET.get(name, "") for name in ("scheme", "state", "trigger")}
-    if filters["scheme"].isdigit():
-        found = found.filter(scheme_id=int(filters["scheme"]))
+    if (scheme := _key(filters["scheme"])) is not None:
+        found = found.filter(scheme_id=scheme)
     if filters["state"] in Referral.State.values:
         found = found.filter(state=filters["state"])
     if filters["trigger"] in Referral.Trigger.values:
@@ -57,19 +57,24 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _key(text: str) -> int | None:
+    """A primary key given in the address, or None for anything no row could have."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def _person_for(request: HttpRequest) -> pm.Person:
-    pk = request.GET.get("person", "")
-    if not pk.isdigit():
+    pk = _key(request.GET.get("person", ""))
+    if pk is None:
         raise Http404
-    person = get_object_or_404(pm.Person, pk=int(pk))
+    person = get_object_or_404(pm.Person, pk=pk)
     require_object(request, "view_person", person, "person")
     return person
 
 
 def _scheme_for(request: HttpRequest, person: pm.Person) -> Scheme:
-    pk = request.GET.get("scheme", "")
-    if pk.isdigit():
-        return get_object_or_404(Scheme, pk=int(pk))
+    pk = _key(request.GET.get("scheme", ""))
+    if pk is not None:
+        return get_object_or_404(Scheme, pk=pk)
     wanted_youth = person.is_youth()
     covering = [s for s in Scheme.objects.all() if s.covers(person.area)]
     for scheme in covering:
