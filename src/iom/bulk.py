@@ -47,8 +47,9 @@ def insert_table(model: type[Model], fields: Sequence[str], rows: pa.Table) -> i
     null is an empty field and empty text is a quoted empty field, as PostgreSQL reads them.
     """
     if connection.vendor != "postgresql":
-        columns = (c.to_pylist() for c in rows.columns)
-        return insert_rows(model, fields, zip(*columns, strict=True))
+        # dates as the ISO text SQLite holds them: Arrow makes a date object a value slowly
+        as_text = (c.cast(pa.string()) if pa.types.is_date(c.type) else c for c in rows.columns)
+        return insert_rows(model, fields, zip(*(c.to_pylist() for c in as_text), strict=True))
     table, columns = _names(model, fields)
     data = io.BytesIO()
     pa_csv.write_csv(rows, data, pa_csv.WriteOptions(include_header=False))
