@@ -231,3 +231,42 @@ def test_kept_what_ifs_are_erased_after_the_days_given() -> None:
     assert [now - run.asked_at < timedelta(days=30) for run in WhatIfRun.objects.all()] == [True]
     event = AuditEvent.objects.get(operation="erasure")
     assert event.description.startswith("erased 1 kept what-if asked for before ")
+
+
+def test_the_candidates_fairness_is_that_of_the_people_as_held() -> None:
+    """The what-if reads each person's sex, ethnicity and birth date from its screening; they
+    must count as the records hold them (blank sex as unknown, blank ethnicity as not stated)."""
+    from datetime import date
+
+    from iom.governance import what_if
+    from iom.impact import fairness, impact_parameters
+    from iom.impact.fairness import StagedPerson, ethnic_group
+    from iom.referrals.automatic import in_scope
+    from iom.screening.engine import CANDIDATE_OUTCOMES
+    from tests.web import workflow as w
+
+    scheme = scheme_with_a_borderline_person()
+    for n, (sex, ethnicity) in enumerate([("M", "W1"), ("", ""), ("F", "B2"), ("M", "")]):
+        w.fixed_candidate(f"FIX{n}", sex=sex, ethnicity=ethnicity, area="Derby City")
+        w.person(f"NOT{n}", date(1980, 1, 1), sex=sex, ethnicity=ethnicity, area="Derby City")
+    today = timezone.localdate()
+    people = in_scope(scheme, today)
+    staged = [
+        StagedPerson(
+            p.local_id,
+            ethnic_group(p.ethnicity),
+            p.sex or "U",
+            p.date_of_birth,
+            "candidate"
+            if assessment_now(p, scheme, today).outcome in CANDIDATE_OUTCOMES
+            else "screened",
+        )
+        for p in people
+    ]
+    expected = [
+        r for r in fairness(staged, today, impact_parameters(today)) if r.stage == "candidate"
+    ]
+    found = what_if.run(scheme, scheme.policy(), today)
+    assert found.fairness_now == expected
+    assert found.fairness_proposed == expected
+    assert {r.group for r in expected} >= {"Not stated", "U"}

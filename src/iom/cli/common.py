@@ -21,11 +21,6 @@ err = Console(stderr=True, highlight=False)
 EXIT_BAD_INPUT = 2
 
 
-def how_many(n: int, one: str, many: str) -> str:
-    """'1 rejected row', '9 rejected rows': plain English, never 'row(s)'."""
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)

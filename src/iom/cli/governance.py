@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from iom.cli.common import as_of_date, fail, how_many, out
+from iom.cli.common import as_of_date, fail, out
+from iom.words import how_many
 
 governance = typer.Typer(help="The governance group's figures in the app.", no_args_is_help=True)
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, how_many
+from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail
+from iom.words import how_many
 
 if TYPE_CHECKING:
     from iom.ingest.sources import Problem

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from iom.cli.common import app, as_of_date, err, how_many, out
+from iom.cli.common import app, as_of_date, err, out
+from iom.words import how_many
 
 
 @app.command("nightly")

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, how_many, progress
+from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, progress
 from iom.rules import Policy, PolicyError, load_catalogue, load_policy, load_policy_file
+from iom.words import how_many
 
 if TYPE_CHECKING:
     from iom.screening.run import Screened

@@ -15,6 +15,7 @@ from iom.governance import queries, what_if
 from iom.governance.models import StoredFairness, WhatIfRun
 from iom.impact import fairness, impact_parameters
 from iom.schemes.models import Scheme
+from iom.words import how_many
 
 
 def work_out_fairness(scheme: Scheme, as_of: date, by: Any) -> StoredFairness:
@@ -96,11 +97,7 @@ def forget_old_what_ifs(older_than_days: int, by: Any = None) -> int:
                 Operation.ERASURE,
                 "policy what-if",
                 "",
-                f"erased {_kept_what_ifs(len(ids))} asked for before {cutoff:%-d %B %Y}",
+                f"erased {how_many(len(ids), 'kept what-if', 'kept what-ifs')} asked for before {cutoff:%-d %B %Y}",
                 details=listing(ids),
             )
     return len(ids)
-
-
-def _kept_what_ifs(n: int) -> str:
-    return "1 kept what-if" if n == 1 else f"{n:,} kept what-ifs"

@@ -104,7 +104,10 @@ def run(scheme: Scheme, proposed: Policy, as_of: date) -> WhatIf:
     candidates_now = _candidates(con, "before_policy")
     candidates_proposed = _candidates(con, "after_policy")
     parameters = impact_parameters(as_of)
-    held = list(people.order_by("pk").values_list("local_id", "ethnicity", "sex", "date_of_birth"))
+    # as the screening read them, at the same moment: not a second read of the database
+    held = con.execute(
+        "SELECT id, ethnicity, sex, date_of_birth FROM raw_people ORDER BY line"
+    ).fetchall()
     return WhatIf(
         scheme,
         current.version_label,

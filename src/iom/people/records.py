@@ -174,8 +174,9 @@ def _children(
     custody: pa.Table,
 ) -> None:
     convictions = _keyed(convictions, pks)
-    described = convictions.column("description").fill_null("")  # held as "" for none
-    convictions = convictions.set_column(convictions.num_columns - 1, "description", described)
+    at = convictions.schema.get_field_index("description")
+    described = convictions.column(at).fill_null("")  # held as "" for none
+    convictions = convictions.set_column(at, "description", described)
     insert_table(m.Conviction, ("person", *CONVICTION_COLUMNS), convictions)
     insert_table(m.CustodyPeriod, ("person", *CUSTODY), _keyed(custody, pks))
     insert_rows(m.Need, ("person", "need"), ((pks[p.id], n) for p in people for n in p.needs))
