@@ -64,7 +64,10 @@ def insert_table(model: type[Model], fields: Sequence[str], rows: pa.Table) -> i
 def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
     """The model's table and the columns of `fields`, quoted for SQL."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    meta = model._meta
+    columns = ", ".join(
+        quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in fields
+    )
     return quote(model._meta.db_table), columns
 
 
@@ -74,6 +77,24 @@ def _adapted(row: Sequence[Any], moments: list[int]) -> list[Any]:
     for n in moments:
         adapted[n] = connection.ops.adapt_datetimefield_value(adapted[n])
     return adapted
+
+
+def rows_where_in(
+    model: type[Model], field: str, values: Sequence[Any], columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """`columns` of the model's rows whose `field` is one of `values`, thousands at a time.
+
+    PostgreSQL is given the values as one array, not a placeholder each: building and parsing a
+    query of 2,000 placeholders costs more than running it.
+    """
+    if connection.vendor != "postgresql":
+        found = model.objects.filter(**{f"{field}__in": values}).values_list(*columns)
+        return list(found)
+    table, wanted = _names(model, columns)
+    key = connection.ops.quote_name(model._meta.get_field(field).column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {wanted} FROM {table} WHERE {key} = ANY(%s)", [list(values)])
+        return cursor.fetchall()
 
 
 def new_ids(model: type[Model], count: int) -> list[int]:

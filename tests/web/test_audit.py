@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from copy import copy
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,29 @@ def test_the_chain_verifies_and_names_the_first_broken_link(
     assert broken is not None
     assert broken.event_id == events[2].id
     assert "removed or inserted" in broken.problem
+
+
+@override_settings(IOM_AUDIT_KEY="pinned-test-key")
+def test_an_events_hash_is_the_same_in_every_version() -> None:
+    """A force's log is verified by each new version: the text hashed for an event, and so its
+    hash, must never change. The value is the HMAC-SHA256 of the previous hash followed by the
+    event as compact JSON with sorted keys, worked out apart from this code (hmac.new, json.dumps)."""
+    event = {
+        "at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "user_id_at_time": 7,
+        "username": "a.coordinator",
+        "agency": "Police",
+        "role": "coordinator",
+        "operation": "view",
+        "record_type": "person",
+        "record_id": "42",
+        "description": "opened \u2018the record\u2019",
+        "reason": "",
+        "details": "1,2",
+        "request_id": "r-1",
+    }
+    expected = "c36614880b025cd536780664096d689e4fb8f69dd8c36eee97ab6b531c17486c"
+    assert digest(GENESIS, event) == expected
 
 
 def test_the_database_refuses_changes_on_postgresql(make_user: Callable[..., object]) -> None:

@@ -9,7 +9,6 @@ On PostgreSQL a trigger also refuses UPDATE and DELETE on the table.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from collections.abc import Iterable
@@ -42,6 +41,7 @@ CHAINED_FIELDS = (
     "request_id",
 )
 LOCK_KEY = 4_206_2021  # PostgreSQL advisory lock that orders writers of the chain
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # an event's hashed text
 
 
 def digest(previous_hash: str, event: Any) -> str:
@@ -51,8 +51,8 @@ def digest(previous_hash: str, event: Any) -> str:
     else:
         content = {name: getattr(event, name) for name in CHAINED_FIELDS}
     content["at"] = content["at"].isoformat()
-    text = previous_hash + json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hmac.new(settings.IOM_AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+    text = previous_hash + CANONICAL.encode(content)
+    return hmac.digest(settings.IOM_AUDIT_KEY.encode(), text.encode(), "sha256").hex()
 
 
 def listing(ids: Iterable[Any]) -> str:

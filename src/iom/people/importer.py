@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from iom.audit.models import Operation
 from iom.audit.service import Entry, listing, record, record_many
-from iom.bulk import refresh_statistics
+from iom.bulk import refresh_statistics, rows_where_in
 from iom.ingest.feed import Feed, FeedPerson, read_feed
 from iom.ingest.sources import Problem, UnreadableInput
 from iom.ingest.text import storable
 from iom.people import models as m
+from iom.people.first_load import links_checked_at_end
 from iom.people.records import store_many
 from iom.rules import load_catalogue
 
@@ -69,9 +70,10 @@ def import_file(
         )
     try:
         _keep_aside(run, problems, folder=source)
-        for batch in range(feed.batches):
-            _load_batch(run, feed, batch, user)
-            progress(min((batch + 1) * BATCH, feed.people_count), feed.people_count)
+        with links_checked_at_end():
+            for batch in range(feed.batches):
+                _load_batch(run, feed, batch, user)
+                progress(min((batch + 1) * BATCH, feed.people_count), feed.people_count)
     except BaseException:
         fail(run, "The import stopped part-way: the batches before the stop went in. Run it again.")
         raise
@@ -115,10 +117,8 @@ HELD = ("pk", "local_id", "pnc_id", "feed_digest")
 @transaction.atomic
 def _load_batch(run: m.ImportRun, feed: Feed, batch: int, user: Any) -> None:
     people = feed.people(batch)
-    held = m.Person.objects.values_list(*HELD)
-    by_local = {row[1]: row for row in held.filter(local_id__in=[x.id for x in people])}
-    pncs = [x.pnc_id for x in people if x.pnc_id]
-    by_pnc = {row[2]: row for row in held.filter(pnc_id__in=pncs)} if pncs else {}
+    by_local = _held_by("local_id", [x.id for x in people])
+    by_pnc = _held_by("pnc_id", [x.pnc_id for x in people if x.pnc_id])
     checked = _held_records(user, [*by_local.values(), *by_pnc.values()])
     changes: list[tuple[FeedPerson, int | None]] = []
     refused: list[FeedPerson] = []
@@ -136,6 +136,12 @@ def _load_batch(run: m.ImportRun, feed: Feed, batch: int, user: Any) -> None:
     if changes:
         _store(run, feed, batch, changes, user)
     run.save()
+
+
+def _held_by(field: str, values: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The held people (`HELD`) whose `field` is one of `values`, by that value."""
+    at = HELD.index(field)
+    return {row[at]: row for row in rows_where_in(m.Person, field, values, HELD)} if values else {}
 
 
 def _store(

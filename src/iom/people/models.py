@@ -210,3 +210,12 @@ class Movement(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
+
+
+class SetAsideLink(models.Model):
+    """A foreign key from a feed table to people, dropped while a first load runs and put back
+    (checked in one pass) at its end: see `iom.people.first_load`."""
+
+    table = models.CharField(max_length=63)
+    name = models.CharField(max_length=63, unique=True)
+    definition = models.TextField()
