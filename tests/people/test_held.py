@@ -163,3 +163,44 @@ def test_the_tables_are_read_as_they_stood_at_one_moment(monkeypatch: pytest.Mon
     monkeypatch.setattr(held, "_copy", copied)
     held.load_held(con, m.Person.objects.all())
     assert con.execute("SELECT id FROM raw_convictions").fetchall() == [("LATE",)]
+
+
+def test_screenings_kept_for_a_day_are_read_back_for_any_part(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The nightly steps share one screening of a scheme's people: a part of people screened
+    before is read back as a screening of that part would say, and anyone not screened before
+    under that policy and day is screened."""
+    from iom.people import held
+
+    today = date(2026, 11, 27)
+    for n, (pid, area) in enumerate((("A1", "Derby City"), ("A2", "Leeds"), ("B1", "Derby City"))):
+        stored = m.Person.objects.create(local_id=pid, date_of_birth=date(1990, 1, 1), area=area)
+        m.Conviction.objects.create(
+            person=stored,
+            conviction_id=f"C{n}",
+            offence_code="00806" if n else "02803",
+            conviction_date=today - timedelta(days=30),
+        )
+    screens = []
+    monkeypatch.setattr(
+        held, "screen_held", lambda *asked: screens.append(asked) or screen_held(*asked)
+    )
+    kept, catalogue = held.Screenings(), load_catalogue()
+    everyone, derby = m.Person.objects.all(), m.Person.objects.filter(area="Derby City")
+    for policy_id in POLICIES:
+        policy = load_policy(policy_id)
+        assert kept.of(everyone, policy, today, catalogue) == screen_held(
+            everyone, policy, today, catalogue
+        )
+        assert kept.of(derby, policy, today, catalogue) == screen_held(
+            derby, policy, today, catalogue
+        )
+    assert len(screens) == len(POLICIES)  # once a policy: the part was read back
+    policy = load_policy(POLICIES[0])
+    kept.of(derby, policy, today + timedelta(days=1), catalogue)
+    m.Person.objects.create(local_id="C1", date_of_birth=date(1990, 1, 1), area="Derby City")
+    assert [s.person for s in kept.of(derby, policy, today, catalogue)] == list(
+        derby.order_by("pk").values_list("pk", flat=True)
+    )
+    assert len(screens) == len(POLICIES) + 2  # another day, then someone not screened before

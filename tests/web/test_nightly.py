@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from typer.testing import CliRunner
 
 from iom.audit.models import AuditEvent
+from iom.cases.models import Membership
 from iom.cli import app
+from iom.governance import queries
 from iom.governance.models import StoredFairness
-from iom.referrals.models import Referral
+from iom.impact import fairness, impact_parameters
+from iom.people import held
+from iom.people import models as m
+from iom.referrals.automatic import open_due
+from iom.referrals.models import Referral, Screening
 from tests.web import workflow as w
 
 # Committed for real, so that the access log's checkpoint moves on as in production.
@@ -42,7 +52,7 @@ def test_a_failing_step_fails_the_run_and_the_rest_still_run(
 ) -> None:
     from iom.referrals import automatic
 
-    def broken(as_of: object) -> dict[str, int]:
+    def broken(*asked: object) -> dict[str, int]:
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(automatic, "open_due", broken)
@@ -53,3 +63,83 @@ def test_a_failing_step_fails_the_run_and_the_rest_still_run(
     assert "1 step failed: automatic referrals" in said
     assert "access log: intact" in said  # the steps after it ran
     assert StoredFairness.objects.count() == 2
+
+
+class Undone(Exception):
+    """Raised to roll back a block that worked something out on its own."""
+
+
+def outcome_of_the_night(today: date) -> tuple[list[Any], list[Any]]:
+    """The referrals opened and the screening kept on each draft, in a comparable form."""
+    referrals = Referral.objects.order_by("person__local_id", "scheme__slug").values_list(
+        "person__local_id", "scheme__slug", "trigger", "trigger_detail", "state"
+    )
+    screenings = Screening.objects.order_by("referral__person__local_id").values_list(
+        "referral__person__local_id",
+        "screened_on",
+        "outcome",
+        "cohort",
+        "priority_tier",
+        "css_score",
+        "ogrs",
+        "matrix_score",
+    )
+    return list(referrals), list(screenings)
+
+
+def test_one_screening_a_scheme_gives_what_each_step_gives_on_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The nightly screens each scheme's people once, for the automatic referrals and the
+    disproportionality figures both; what they open, keep and count is what each step gives
+    when it screens for itself. The people include those each step screens and the other does
+    not: a draft's person who moved away, a member living elsewhere, adults in a youth scheme's
+    areas and a young member about to turn 18."""
+    today = timezone.localdate()
+    found = w.schemes()
+    derbyshire, nottinghamshire = found["derbyshire"], found["nottinghamshire"]
+    w.fixed_candidate("FIX1")
+    moved = w.fixed_candidate("MOVED1")
+    open_due(today - timedelta(days=1))
+    m.Person.objects.filter(pk=moved.pk).update(area="Leeds")
+    elsewhere = w.fixed_candidate("AWAY1", area="Leeds")
+    Membership.objects.create(person=elsewhere, scheme=derbyshire, cohort="fixed", start=today)
+    notts_area = nottinghamshire.areas[0]
+    young = w.person("YOUNG1", today.replace(year=today.year - 15), area=notts_area)
+    for n in range(4):
+        w.conviction(young, f"Y{n}", "02803", today - timedelta(days=40 * n + 10))
+    w.fixed_candidate("ADULT1", area=notts_area)
+    soon = w.person("TURN18", today.replace(year=today.year - 18) + timedelta(days=10))
+    Membership.objects.create(
+        person=soon, scheme=nottinghamshire, cohort="youth", start=today - timedelta(days=200)
+    )
+    parameters = impact_parameters(today)
+    try:
+        with transaction.atomic():
+            open_due(today)
+            alone = outcome_of_the_night(today)
+            figures_alone = {
+                s.slug: [row.to_json() for row in fairness(staged, today, parameters)]
+                for s in (derbyshire, nottinghamshire)
+                if (staged := queries.staged_people(s, today))
+            }
+            raise Undone
+    except Undone:
+        pass
+    screens: list[Any] = []
+    real = held.screen_held
+    monkeypatch.setattr(held, "screen_held", lambda *asked: screens.append(asked) or real(*asked))
+    code, said = nightly()
+    assert code == 0, said
+    assert len(screens) == 2  # once a scheme
+    assert outcome_of_the_night(today) == alone
+    opened = {(who, scheme) for who, scheme, *_ in alone[0]}
+    assert opened == {
+        ("FIX1", "derbyshire"),
+        ("MOVED1", "derbyshire"),  # opened the day before, its person since moved away
+        ("TURN18", "derbyshire"),
+        ("YOUNG1", "nottinghamshire"),
+    }
+    assert {who for who, *_ in alone[1]} == {"FIX1", "MOVED1", "YOUNG1"}
+    kept = {f.scheme.slug: f.rows for f in StoredFairness.objects.filter(as_of=today)}
+    assert kept == figures_alone

@@ -22,9 +22,10 @@ def nightly_command(
         int, typer.Option("--keep-what-ifs", help="Days a kept policy what-if is kept", min=1)
     ] = 30,
 ) -> None:
-    """Bring the cohort up to date, open the automatic referrals, keep each scheme's
-    disproportionality figures, erase old what-ifs and finished task records, then check the
-    access log. Every step runs even when one before it fails; the command then fails, naming it.
+    """Bring the cohort up to date, screen each scheme's people once, open the automatic
+    referrals, keep each scheme's disproportionality figures, erase old what-ifs and finished
+    task records, then check the access log. Every step runs even when one before it fails; the
+    command then fails, naming it.
     """
     from iom.web.bootstrap import setup
 
@@ -49,16 +50,29 @@ def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]
     from iom.cases.services import bring_all_up_to_date
     from iom.governance import queries
     from iom.governance.services import forget_old_what_ifs, work_out_fairness
-    from iom.referrals.automatic import open_due
+    from iom.people.held import Screenings
+    from iom.referrals.automatic import open_due, screened_population
+    from iom.rules import load_catalogue
+
+    screenings = Screenings()  # the referrals and the figures read the same screening
 
     def cohort() -> str:
         return how_many(len(bring_all_up_to_date(as_of)), "member", "members")
 
+    def screening() -> str:
+        said = []
+        for scheme in queries.schemes():
+            everyone = screened_population(scheme, as_of) | queries.staged_population(scheme, as_of)
+            found = screenings.of(everyone, scheme.policy(), as_of, load_catalogue())
+            said.append(f"{scheme}: {how_many(len(found), 'person', 'people')}")
+        return ", ".join(said)
+
     def referrals() -> str:
-        return how_many(sum(open_due(as_of).values()), "referral opened", "referrals opened")
+        opened = sum(open_due(as_of, screenings).values())
+        return how_many(opened, "referral opened", "referrals opened")
 
     def fairness() -> str:
-        kept = [work_out_fairness(scheme, as_of, None) for scheme in queries.schemes()]
+        kept = [work_out_fairness(s, as_of, None, screenings) for s in queries.schemes()]
         return ", ".join(f"{s.scheme}: {how_many(s.screened, 'person', 'people')}" for s in kept)
 
     def what_ifs() -> str:
@@ -77,6 +91,7 @@ def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]
 
     return [
         ("cohort brought up to date", cohort),
+        ("people screened", screening),
         ("automatic referrals", referrals),
         ("disproportionality figures kept", fairness),
         ("old policy what-ifs", what_ifs),

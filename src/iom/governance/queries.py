@@ -19,7 +19,7 @@ from iom.cases.pathways import PATHWAYS
 from iom.impact import Episode, Membership, StagedPerson, impact_parameters, measure
 from iom.impact.fairness import ethnic_group
 from iom.people import models as pm
-from iom.people.held import screen_held
+from iom.people.held import Screenings
 from iom.people.models import ADULT_AGE
 from iom.people.records import convictions_of, custody_of
 from iom.referrals.models import Referral
@@ -75,26 +75,17 @@ def people_in_areas(scheme: Scheme) -> int:
     return pm.Person.objects.filter(area__in=scheme.areas).count()
 
 
-def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
+def staged_people(
+    scheme: Scheme, as_of: date, screenings: Screenings | None = None
+) -> list[StagedPerson]:
     """The scheme's screened population on `as_of`, each with the furthest stage reached:
-    a candidate under the scheme's rules, referred (a referral submitted), selected (joined)."""
-    selected = set(
-        cm.Membership.objects.filter(scheme=scheme, start__lte=as_of).values_list(
-            "person_id", flat=True
-        )
-    )
-    referred = set(
-        Referral.objects.filter(scheme=scheme, referred_on__lte=as_of)
-        .filter(events__state=Referral.State.SUBMITTED)
-        .values_list("person_id", flat=True)
-    )
+    a candidate under the scheme's rules, referred (a referral submitted), selected (joined).
+    `screenings` may hold the people already screened that day."""
+    selected, referred = _selected_and_referred(scheme, as_of)
     known = selected | referred  # counted wherever they live now
-    people = pm.Person.objects.filter(Q(area__in=scheme.areas) | Q(pk__in=known))
-    candidates = {
-        found.person
-        for found in screen_held(people, scheme.policy(), as_of, load_catalogue())
-        if found.is_candidate
-    }
+    people = _in_areas_or(scheme, known)
+    screened = (screenings or Screenings()).of(people, scheme.policy(), as_of, load_catalogue())
+    candidates = {found.person for found in screened if found.is_candidate}
     staged = []
     held = people.order_by("pk").values_list("pk", "local_id", "ethnicity", "sex", "date_of_birth")
     for pk, local_id, ethnicity, sex, born in held:
@@ -110,6 +101,31 @@ def staged_people(scheme: Scheme, as_of: date) -> list[StagedPerson]:
             stage = "screened"
         staged.append(StagedPerson(local_id, ethnic_group(ethnicity), sex or "U", born, stage))
     return staged
+
+
+def staged_population(scheme: Scheme, as_of: date) -> QuerySet[pm.Person]:
+    """Everyone the scheme's figures screen: those in its areas, and those referred to it or
+    selected by `as_of` wherever they live now."""
+    return _in_areas_or(scheme, set().union(*_selected_and_referred(scheme, as_of)))
+
+
+def _in_areas_or(scheme: Scheme, known: set[int]) -> QuerySet[pm.Person]:
+    return pm.Person.objects.filter(Q(area__in=scheme.areas) | Q(pk__in=known))
+
+
+def _selected_and_referred(scheme: Scheme, as_of: date) -> tuple[set[int], set[int]]:
+    """The people who joined the scheme by `as_of`, and those with a referral to it submitted."""
+    selected = set(
+        cm.Membership.objects.filter(scheme=scheme, start__lte=as_of).values_list(
+            "person_id", flat=True
+        )
+    )
+    referred = set(
+        Referral.objects.filter(scheme=scheme, referred_on__lte=as_of)
+        .filter(events__state=Referral.State.SUBMITTED)
+        .values_list("person_id", flat=True)
+    )
+    return selected, referred
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,18 @@ from iom.audit.service import listing, record
 from iom.governance import queries, what_if
 from iom.governance.models import StoredFairness, WhatIfRun
 from iom.impact import fairness, impact_parameters
+from iom.people.held import Screenings
 from iom.schemes.models import Scheme
 from iom.words import how_many
 
 
-def work_out_fairness(scheme: Scheme, as_of: date, by: Any) -> StoredFairness:
-    """Screen the scheme's people as on `as_of` and keep its disproportionality figures (a rerun
-    replaces them). The figures are counts by group; no person's record is kept with them."""
-    staged = queries.staged_people(scheme, as_of)
+def work_out_fairness(
+    scheme: Scheme, as_of: date, by: Any, screenings: Screenings | None = None
+) -> StoredFairness:
+    """Screen the scheme's people as on `as_of` (unless `screenings` holds them) and keep its
+    disproportionality figures (a rerun replaces them). The figures are counts by group; no
+    person's record is kept with them."""
+    staged = queries.staged_people(scheme, as_of, screenings)
     rows = [row.to_json() for row in fairness(staged, as_of, impact_parameters(as_of))]
     with transaction.atomic():
         stored, _ = StoredFairness.objects.update_or_create(

@@ -117,6 +117,33 @@ def screen_held(
     return [Screened(*row) for row in rows]
 
 
+class Screenings:
+    """Screenings kept for a run that screens the same people more than once on one day (the
+    nightly automatic referrals, then the disproportionality figures): people screened before
+    under the same policy are read back, not screened again.
+
+    Ask first for everyone the run will need (`of` a wider set of people), then for any part of
+    them. A person changed in between is not seen again; the nightly steps change no one's record.
+    """
+
+    def __init__(self) -> None:
+        # by (policy as applied, day): each person screened, None for one the screening left out
+        self._kept: dict[tuple[str, date], dict[int, Screened | None]] = {}
+
+    def of(
+        self, people: QuerySet[m.Person], policy: Policy, as_of: date, catalogue: Catalogue
+    ) -> list[Screened]:
+        """`people` as `screen_held` screens them, screened now unless all were screened before."""
+        kept = self._kept.setdefault((policy.version_label, as_of), {})
+        wanted = list(people.order_by("pk").values_list("pk", flat=True))
+        if any(pk not in kept for pk in wanted):
+            kept.update(dict.fromkeys(wanted))
+            kept.update(
+                (found.person, found) for found in screen_held(people, policy, as_of, catalogue)
+            )
+        return [found for pk in wanted if (found := kept[pk]) is not None]
+
+
 def held_for_screening(
     people: QuerySet[m.Person], catalogue: Catalogue
 ) -> duckdb.DuckDBPyConnection:

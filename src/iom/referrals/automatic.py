@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 
 from iom.cases.models import Membership
 from iom.people import models as pm
-from iom.people.held import Screened, screen_held
+from iom.people.held import Screened, Screenings
 from iom.referrals.models import Referral
 from iom.referrals.queries import latest_adult_birth
 from iom.referrals.services import Due, open_automatic, record_screening
@@ -40,13 +40,14 @@ SOON = timedelta(days=28)
 T = Referral.Trigger
 
 
-def open_due(as_of: date) -> Counter[str]:
-    """Open every referral due on `as_of`; how many of each trigger were opened."""
+def open_due(as_of: date, screenings: Screenings | None = None) -> Counter[str]:
+    """Open every referral due on `as_of`; how many of each trigger were opened. `screenings`
+    may hold the people already screened that day (see `screened_population`)."""
     opened: Counter[str] = Counter()
-    catalogue = load_catalogue()
+    catalogue, screenings = load_catalogue(), screenings or Screenings()
     for scheme in Scheme.objects.all():
         policy, scope = scheme.policy(), _scope(scheme, as_of)
-        screened = screen_held(pm.Person.objects.filter(scope), policy, as_of, catalogue)
+        screened = screenings.of(pm.Person.objects.filter(scope), policy, as_of, catalogue)
         blocked = _blocked(scheme, as_of)
         fresh = []
         for due in _due(scheme, as_of, screened):
@@ -54,7 +55,7 @@ def open_due(as_of: date) -> Counter[str]:
                 blocked.add(due.person)
                 fresh.append(due)
         open_automatic(scheme, fresh, as_of)
-        left = screen_held(_drafted_out_of(scope, scheme), policy, as_of, catalogue)
+        left = screenings.of(_drafted_out_of(scope, scheme), policy, as_of, catalogue)
         record_screening(scheme, screened + left, as_of)
         opened.update(str(T(due.trigger).label) for due in fresh)
     return opened
@@ -66,6 +67,12 @@ def _scope(scheme: Scheme, as_of: date) -> Q:
     if scheme.youth:
         scope &= Q(date_of_birth__gt=latest_adult_birth(as_of))
     return scope
+
+
+def screened_population(scheme: Scheme, as_of: date) -> QuerySet[pm.Person]:
+    """Everyone `open_due` screens for the scheme: those in scope, and those drafted out of it."""
+    scope = _scope(scheme, as_of)
+    return pm.Person.objects.filter(scope) | _drafted_out_of(scope, scheme)
 
 
 def _drafted_out_of(scope: Q, scheme: Scheme) -> QuerySet[pm.Person]:
