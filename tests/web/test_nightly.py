@@ -20,6 +20,7 @@ from iom.people import held
 from iom.people import models as m
 from iom.referrals.automatic import open_due
 from iom.referrals.models import Referral, Screening
+from iom.referrals.services import SCREENING_FIELDS
 from tests.web import workflow as w
 
 # Committed for real, so that the access log's checkpoint moves on as in production.
@@ -75,14 +76,7 @@ def outcome_of_the_night(today: date) -> tuple[list[Any], list[Any]]:
         "person__local_id", "scheme__slug", "trigger", "trigger_detail", "state"
     )
     screenings = Screening.objects.order_by("referral__person__local_id").values_list(
-        "referral__person__local_id",
-        "screened_on",
-        "outcome",
-        "cohort",
-        "priority_tier",
-        "css_score",
-        "ogrs",
-        "matrix_score",
+        "referral__person__local_id", *SCREENING_FIELDS[1:]
     )
     return list(referrals), list(screenings)
 
