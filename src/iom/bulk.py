@@ -1,4 +1,5 @@
-"""Writing many rows at once: PostgreSQL's COPY, or one prepared statement run for every row.
+"""Many rows at once: written by PostgreSQL's COPY (or one prepared statement run for every row),
+and found by thousands of values in one query.
 
 The ORM's `bulk_create` builds a model instance per row and, on SQLite, splits inserts into
 statements of a few hundred rows; a first load of a force's records (ten million convictions,
@@ -68,7 +69,7 @@ def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
     columns = ", ".join(
         quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in fields
     )
-    return quote(model._meta.db_table), columns
+    return quote(meta.db_table), columns
 
 
 def _adapted(row: Sequence[Any], moments: list[int]) -> list[Any]:
