@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -66,11 +66,7 @@ def test_a_failing_step_fails_the_run_and_the_rest_still_run(
     assert StoredFairness.objects.count() == 2
 
 
-class Undone(Exception):
-    """Raised to roll back a block that worked something out on its own."""
-
-
-def outcome_of_the_night(today: date) -> tuple[list[Any], list[Any]]:
+def outcome_of_the_night() -> tuple[list[Any], list[Any]]:
     """The referrals opened and the screening kept on each draft, in a comparable form."""
     referrals = Referral.objects.order_by("person__local_id", "scheme__slug").values_list(
         "person__local_id", "scheme__slug", "trigger", "trigger_detail", "state"
@@ -107,26 +103,26 @@ def test_one_screening_a_scheme_gives_what_each_step_gives_on_its_own(
     Membership.objects.create(
         person=soon, scheme=nottinghamshire, cohort="youth", start=today - timedelta(days=200)
     )
-    parameters = impact_parameters(today)
-    try:
-        with transaction.atomic():
-            open_due(today)
-            alone = outcome_of_the_night(today)
-            figures_alone = {
-                s.slug: [row.to_json() for row in fairness(staged, today, parameters)]
-                for s in (derbyshire, nottinghamshire)
-                if (staged := queries.staged_people(s, today))
-            }
-            raise Undone
-    except Undone:
-        pass
+    parameters, before = impact_parameters(today), outcome_of_the_night()
+    with transaction.atomic():  # each step on its own, then undone
+        open_due(today)
+        alone = outcome_of_the_night()
+        figures_alone = {
+            s.slug: [
+                row.to_json()
+                for row in fairness(queries.staged_people(s, today), today, parameters)
+            ]
+            for s in (derbyshire, nottinghamshire)
+        }
+        transaction.set_rollback(True)
+    assert outcome_of_the_night() == before  # undone
     screens: list[Any] = []
     real = held.screen_held
     monkeypatch.setattr(held, "screen_held", lambda *asked: screens.append(asked) or real(*asked))
     code, said = nightly()
     assert code == 0, said
     assert len(screens) == 2  # once a scheme
-    assert outcome_of_the_night(today) == alone
+    assert outcome_of_the_night() == alone
     opened = {(who, scheme) for who, scheme, *_ in alone[0]}
     assert opened == {
         ("FIX1", "derbyshire"),

@@ -96,12 +96,13 @@ def forget_old_what_ifs(older_than_days: int, by: Any = None) -> int:
         ids = list(old.values_list("pk", flat=True))
         if ids:
             old.delete()
+            erased = how_many(len(ids), "kept what-if", "kept what-ifs")
             record(
                 by,
                 Operation.ERASURE,
                 "policy what-if",
                 "",
-                f"erased {how_many(len(ids), 'kept what-if', 'kept what-ifs')} asked for before {cutoff:%-d %B %Y}",
+                f"erased {erased} asked for before {cutoff:%-d %B %Y}",
                 details=listing(ids),
             )
     return len(ids)

@@ -1,11 +1,12 @@
 """A first load checks its rows' links to their people once, at the end, as pg_restore does.
 
 PostgreSQL checks each new conviction's person when its batch commits, one row at a time: about
-a minute of a million-person first load. Into an empty database the import instead drops the
-feed tables' foreign keys to people, loads every batch (each still its own transaction), and
-adds them back, which checks every row in one pass of about two seconds. The keys dropped are
-written down in the same transaction as the drop, so a load stopped by force leaves a note the
-next import reads to put them back before it starts.
+45 s of a million-person first load (measured: 264.6 s with those checks, 220.7 s without).
+Into an empty database the import instead drops the feed tables' foreign keys to people, loads
+every batch (each still its own transaction), and adds them back, which checks every row in one
+pass of about two seconds. The keys dropped are written down in the same transaction as the
+drop, so a load stopped by force leaves a note the next import reads to put them back before it
+starts.
 """
 
 from __future__ import annotations

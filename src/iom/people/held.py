@@ -124,24 +124,25 @@ class Screenings:
 
     Ask first for everyone the run will need (`of` a wider set of people), then for any part of
     them. A person changed in between is not seen again; the nightly steps change no one's record.
+    Asked for anyone not screened before, it screens all those asked for.
     """
 
     def __init__(self) -> None:
-        # by (policy as applied, day): each person screened, None for one the screening left out
-        self._kept: dict[tuple[str, date], dict[int, Screened | None]] = {}
+        self._kept: dict[tuple[str, date], dict[int, Screened]] = {}  # by policy as applied, day
 
     def of(
         self, people: QuerySet[m.Person], policy: Policy, as_of: date, catalogue: Catalogue
     ) -> list[Screened]:
         """`people` as `screen_held` screens them, screened now unless all were screened before."""
-        kept = self._kept.setdefault((policy.version_label, as_of), {})
-        wanted = list(people.order_by("pk").values_list("pk", flat=True))
-        if any(pk not in kept for pk in wanted):
-            kept.update(dict.fromkeys(wanted))
-            kept.update(
-                (found.person, found) for found in screen_held(people, policy, as_of, catalogue)
-            )
-        return [found for pk in wanted if (found := kept[pk]) is not None]
+        key = (policy.version_label, as_of)
+        if key in self._kept:
+            kept = self._kept[key]
+            wanted = list(people.order_by("pk").values_list("pk", flat=True))
+            if all(pk in kept for pk in wanted):
+                return [kept[pk] for pk in wanted]
+        found = screen_held(people, policy, as_of, catalogue)
+        self._kept.setdefault(key, {}).update((each.person, each) for each in found)
+        return found
 
 
 def held_for_screening(
