@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 
 from iom.people import first_load, importer
 from iom.people import models as m
@@ -103,8 +103,8 @@ def test_links_left_aside_by_a_stopped_load_are_put_back_by_the_next_import() ->
     assert not m.SetAsideLink.objects.exists()
 
 
-def test_putting_a_link_back_checks_every_row() -> None:
-    """A row naming no one held is refused when the key goes back, and the key stays noted."""
+def orphan_need() -> int:
+    """A need naming no one held, as a record could while the links are aside; its person id."""
     person = m.Person.objects.create(local_id="P1", date_of_birth="1990-01-01")
     first_load._set_aside()
     with connection.cursor() as cursor:
@@ -112,9 +112,26 @@ def test_putting_a_link_back_checks_every_row() -> None:
             "INSERT INTO people_need (person_id, need) VALUES (%s, 'accommodation')",
             [person.pk + 1000],
         )
-    with pytest.raises(IntegrityError):
+    return person.pk + 1000
+
+
+def test_putting_a_link_back_checks_every_row() -> None:
+    """A row naming no one held is refused when the key goes back, and the key stays noted."""
+    nobody = orphan_need()
+    with pytest.raises(first_load.LinksNotRestored, match=f"a need names person {nobody},"):
         first_load.put_back()
     assert m.SetAsideLink.objects.count() == len(first_load.FEED_TABLES)
-    m.Need.objects.filter(person_id=person.pk + 1000).delete()
+    m.Need.objects.filter(person_id=nobody).delete()
     first_load.put_back()
     assert not m.SetAsideLink.objects.exists()
+
+
+def test_an_import_that_cannot_put_the_links_back_says_which_record_stops_it() -> None:
+    nobody = orphan_need()
+    with pytest.raises(first_load.LinksNotRestored):
+        import_file(EXTRACT)
+    run = m.ImportRun.objects.get()
+    assert run.status == m.ImportRun.Status.FAILED
+    assert run.failure.startswith(f"The import stopped: a need names person {nobody}, who is not")
+    assert m.Person.objects.count() == 1  # it stopped before loading anything
+    assert m.SetAsideLink.objects.count() == len(first_load.FEED_TABLES)

@@ -14,13 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from iom.people import models as m
 
 # The tables a load writes by COPY, whose links to people are checked at the end.
 FEED_TABLES = (m.Conviction, m.CustodyPeriod, m.Need, m.OgrsEntry)
 LOCK_KEY = 4_206_2022  # PostgreSQL advisory lock: one setting aside or putting back at a time
+# How a person's records are named to the person reading an import's report.
+RECORDS = {
+    m.Conviction: "conviction",
+    m.CustodyPeriod: "custody period",
+    m.Need: "need",
+    m.OgrsEntry: "OGRS score",
+}
+
+
+class LinksNotRestored(Exception):
+    """A link set aside could not be added back: a record names a person who is not held.
+
+    The link stays noted, so the next import tries again once the record is put right."""
 
 
 @contextmanager
@@ -39,15 +52,29 @@ def links_checked_at_end() -> Iterator[None]:
 
 
 def put_back() -> None:
-    """Add back every link a load set aside, checking each row; an orphan row raises here."""
+    """Add back every link a load set aside, checking each row: a record naming a person who
+    is not held raises LinksNotRestored, and every link stays noted."""
     if connection.vendor != "postgresql":
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         for link in m.SetAsideLink.objects.order_by("pk"):
             table, name = map(connection.ops.quote_name, (link.table, link.name))
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {link.definition}")
+            try:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {link.definition}")
+            except IntegrityError as error:  # the whole transaction rolls back as this leaves it
+                raise LinksNotRestored(_orphan(link.table, error)) from error
             link.delete()
+
+
+def _orphan(table: str, error: IntegrityError) -> str:
+    """Which kind of record names which person, from PostgreSQL's "Key (person_id)=(7)"."""
+    record = next(
+        (words for model, words in RECORDS.items() if model._meta.db_table == table), table
+    )
+    detail = getattr(getattr(error.__cause__, "diag", None), "message_detail", None) or ""
+    person = detail.partition("=(")[2].partition(")")[0]
+    return f"a {record} names person {person or '(not given)'}, who is not held"
 
 
 def _is_first_load() -> bool:

@@ -24,7 +24,7 @@ from iom.ingest.feed import Feed, FeedPerson, read_feed
 from iom.ingest.sources import Problem, UnreadableInput
 from iom.ingest.text import storable
 from iom.people import models as m
-from iom.people.first_load import links_checked_at_end
+from iom.people.first_load import LinksNotRestored, links_checked_at_end
 from iom.people.records import store_many
 from iom.rules import load_catalogue
 
@@ -74,6 +74,9 @@ def import_file(
             for batch in range(feed.batches):
                 _load_batch(run, feed, batch, user)
                 progress(min((batch + 1) * BATCH, feed.people_count), feed.people_count)
+    except LinksNotRestored as error:
+        fail(run, NOT_CHECKED.format(error))
+        raise
     except BaseException:
         fail(run, "The import stopped part-way: the batches before the stop went in. Run it again.")
         raise
@@ -83,6 +86,12 @@ def import_file(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+NOT_CHECKED = (
+    "The import stopped: {}. Until that is put right, the records cannot all be checked against "
+    "the people held. The batches before the stop went in; the next import checks again first."
+)
 
 
 def fail(run: m.ImportRun, reason: str) -> m.ImportRun:
