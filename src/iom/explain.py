@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.console import Console, Group
@@ -9,13 +10,21 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from iom.people.labels import exclusions
 from iom.rules import Assessment
+from iom.rules.dates import spoken
 
 OUTCOME_STYLE = {
     "eligible": "bold green",
     "consider": "bold yellow",
     "excluded": "bold red",
     "not_eligible": "dim",
+}
+WINDOWS = {
+    "w12_start": "Recent offending window",
+    "w6_start": "Six-month window",
+    "css_start": "CSS window",
+    "lookback_start": "Look-back window",
 }
 
 
@@ -30,33 +39,34 @@ def render(assessment: Assessment) -> Panel:
     steps.add_column("Why")
     for reason in assessment.reasons:
         steps.add_row(reason.code, reason.text)
-    title = f"{assessment.person_id} under {assessment.policy} on {assessment.as_of.isoformat()}"
+    title = f"{assessment.person_id} under {assessment.policy} on {spoken(assessment.as_of)}"
     return Panel(Group(summary, Text(""), steps), title=title, title_align="left")
 
 
 def _summary_rows(data: dict[str, Any]) -> list[tuple[str, Text | str]]:
     rows: list[tuple[str, Text | str]] = []
     if "outcome" in data:
-        rows.append(("Outcome", Text(data["outcome"], style=OUTCOME_STYLE[data["outcome"]])))
-        rows.append(("Cohort", data["cohort"] or "none"))
-        rows.append(("Criteria met", ", ".join(data["criteria_met"]) or "none"))
-        rows.append(("Exclusions", ", ".join(data["exclusions"]) or "none"))
-        rows.append(("Priority tier", str(data["priority_tier"] or "-")))
+        outcome = data["outcome"]
+        rows.append(("Outcome", Text(_said(outcome), style=OUTCOME_STYLE[outcome])))
+        rows.append(("Cohort", _said(data["cohort"])))
+        rows.append(("Criteria met", ", ".join(map(_said, data["criteria_met"])) or "None"))
+        rows.append(("Exclusions", _said(exclusions(data["exclusions"]))))
+        rows.append(("Priority tier", str(data["priority_tier"] or "None")))
         rows.append(("CSS", f"{data['css_score']:.2f}"))
-        rows.append(("OGRS band", data["ogrs_band"] or "no OGRS"))
+        rows.append(("OGRS band", _said(data["ogrs_band"]) if data["ogrs_band"] else "No OGRS"))
         if data["turns_18_on"]:
-            rows.append(("Turns 18 on", data["turns_18_on"]))
+            rows.append(("Turns 18 on", _day(data["turns_18_on"])))
     if "matrix_score" in data:
         refer = data["refer_to_selection_meeting"]
         rows.append(("Matrix score", str(data["matrix_score"])))
         rows.append(
             (
                 "Selection meeting",
-                Text("refer" if refer else "do not refer", style="bold" if refer else "dim"),
+                Text("Refer" if refer else "Do not refer", style="bold" if refer else "dim"),
             )
         )
     for name, start in data.get("windows", {}).items():
-        rows.append((name.replace("_", " "), f"{start} to {data['as_of']}"))
+        rows.append((WINDOWS.get(name, _said(name)), f"{_day(start)} to {_day(data['as_of'])}"))
     rows.append(
         (
             "Versions",
@@ -64,6 +74,16 @@ def _summary_rows(data: dict[str, Any]) -> list[tuple[str, Text | str]]:
         )
     )
     return rows
+
+
+def _said(code: str | None) -> str:
+    """A coded value as a label: 'not_eligible' as 'Not eligible', nothing as 'None'."""
+    words = code.replace("_", " ") if code else "none"
+    return words[:1].upper() + words[1:]
+
+
+def _day(iso: str) -> str:
+    return spoken(date.fromisoformat(iso))
 
 
 def print_explanation(assessment: Assessment, console: Console) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -93,16 +94,25 @@ def test_bad_records_are_reported_and_the_good_still_assessed(tmp_path: Path) ->
         in result.stderr
     )
     assert "line 6: A1: id: 'A1' appears more than once (first at line 1)" in result.stderr
-    assert "4 record(s) not assessed" in result.stderr
+    assert "4 records were not assessed" in result.stderr
 
 
 def test_explain_reads_as_prose() -> None:
     result = iom(*assess_args("--explain", "-"), stdin=json.dumps(GOOD[0]))
     assert result.returncode == 0, result.stderr
-    assert "eligible" in result.stdout
+    assert "Eligible" in result.stdout
     assert "FIXED_NEIGHBOURHOOD_CRIME_MET" in result.stdout
     assert "current to probation" in result.stdout
+    assert "on 30 June 2024" in result.stdout
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", result.stdout)  # one date format: 30 June 2024
     assert not result.stdout.lstrip().startswith("{")
+
+
+def test_explain_names_an_exclusion_in_words() -> None:
+    excluded = {**GOOD[0], "mappa_level": 2}
+    result = iom(*assess_args("--explain", "-"), stdin=json.dumps(excluded))
+    assert result.returncode == 0, result.stderr
+    assert "Managed at MAPPA level 2 or 3" in result.stdout
 
 
 @pytest.mark.parametrize(

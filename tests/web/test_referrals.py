@@ -64,6 +64,7 @@ def test_the_stored_assessment_stays_as_it_was_when_the_record_changes() -> None
     assert referral.assessments.get().assessment == before
     assert "The rules say something different now" in page
     assert "outcome was eligible, now excluded" in page
+    assert "exclusions was none, now managed at MAPPA level 2 or 3" in page
 
 
 def test_the_form_shows_computed_figures_and_requires_the_iom_offer() -> None:
@@ -208,7 +209,7 @@ def test_each_run_keeps_the_latest_screening_on_the_drafts() -> None:
     assert draft.latest_screening() is not None
     assert (draft.screening.outcome, draft.screening.cohort) == ("eligible", "fixed")
     assert (draft.screening.priority_tier, draft.screening.ogrs) == (1, 66.0)
-    assert draft.trigger_detail == f"Screening on {TODAY:%-d %B %Y}: eligible, Fixed"
+    assert draft.trigger_detail == f"Screening on {TODAY:%-d %B %Y}: eligible for the Fixed cohort"
     # off probation, a new OGRS, and a move out of the area: the draft is still screened
     m.OgrsEntry.objects.create(person=person, score=91, assessed_on=TODAY)
     m.Person.objects.filter(pk=person.pk).update(area="Leeds", probation_current=False)

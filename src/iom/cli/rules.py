@@ -15,6 +15,7 @@ from iom.ingest.json_records import UnreadableFile, read_json_records
 from iom.ingest.people import check_records
 from iom.rules import PolicyError, assess, available_policies, load_catalogue, load_policy
 from iom.rules.parameters import kinds
+from iom.words import how_many
 
 if TYPE_CHECKING:
     pass
@@ -68,7 +69,8 @@ def assess_command(
     except UnreadableFile as error:
         raise fail(f"{file}: {error}") from None
     if bad:
-        err.print(f"{bad} record(s) not assessed because of the errors above.")
+        records = how_many(bad, "record was", "records were")
+        err.print(f"{records} not assessed because of the errors above.")
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -133,8 +133,8 @@ def _arrived(scheme: Scheme, as_of: date) -> list[Due]:
 def _candidate_detail(found: Screened, as_of: date) -> str:
     if found.matrix_score is not None:
         return f"Matrix score {found.matrix_score} on {as_of:%-d %B %Y}"
-    cohort = found.cohort.capitalize() if found.cohort else "no cohort"
-    return f"Screening on {as_of:%-d %B %Y}: {found.outcome}, {cohort}"
+    verdict = "to consider for" if found.outcome == "consider" else f"{found.outcome} for"
+    return f"Screening on {as_of:%-d %B %Y}: {verdict} the {found.cohort.capitalize()} cohort"
 
 
 def _released_on_tag(scheme: Scheme, as_of: date) -> set[int]:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from iom.accounts.permissions import may_see_youth_referrals
+from iom.people.labels import exclusions
 from iom.people.models import ADULT_AGE
 from iom.referrals.models import Referral, StoredAssessment
 
@@ -41,9 +42,11 @@ def visible_referrals(user: Any) -> QuerySet[Referral]:
 
 @dataclass(frozen=True)
 class Change:
+    """One figure the rules give differently now, both values in words."""
+
     label: str
-    then: Any
-    now: Any
+    then: str
+    now: str
 
 
 def changes_since(stored: StoredAssessment | None, now: dict[str, Any]) -> list[Change]:
@@ -52,7 +55,22 @@ def changes_since(stored: StoredAssessment | None, now: dict[str, Any]) -> list[
         return []
     then = stored.assessment
     return [
-        Change(label, then.get(key), now.get(key))
+        Change(label, in_words(key, then.get(key)), in_words(key, now.get(key)))
         for key, label in COMPARED.items()
         if then.get(key) != now.get(key)
     ]
+
+
+def in_words(key: str, value: Any) -> str:
+    """A figure of an assessment as the referral page says it: 'not eligible', 'Fixed'."""
+    if key == "exclusions":
+        return exclusions(value)
+    if key == "refer_to_selection_meeting" and value is not None:
+        return "refer" if value else "do not refer"
+    if value is None or value == []:
+        return "none"
+    if key == "cohort":
+        return str(value).capitalize()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value).replace("_", " ")
