@@ -32,3 +32,9 @@ def test_matrix_points_and_an_unknown_offence_keep_their_code() -> None:
     assert words({"id": "C2", "offence_code": "99999", "points": 7}) == "C2: 99999, 7 points"
     assert words([]) == "none"
     assert words("2024-06-30") == "30 June 2024"
+
+
+def test_needs_read_as_words() -> None:
+    assert words({"needs": ["substance_misuse", "mental_health"]}) == (
+        "Needs that count: substance misuse, mental health"
+    )

@@ -55,7 +55,7 @@ def test_the_person_page_shows_who_has_looked_to_coordinators(
     signed_in(Role.PANEL_CHAIR).get(f"/people/{adult.pk}/")
     page = signed_in(Role.COORDINATOR).get(f"/people/{adult.pk}/").content.decode()
     assert "Who has looked at this record" in page
-    assert "user-panel_chair" in page
+    assert "user-panel_chair (Panel chair" in page  # the role by its name, not its code
     other = signed_in(Role.PCSO).get(f"/people/{adult.pk}/").content.decode()
     assert "Who has looked at this record" not in other
 
@@ -65,7 +65,7 @@ def test_coordinators_can_filter_the_log(
 ) -> None:
     signed_in(Role.PCSO).get(f"/people/{adult.pk}/")
     page = signed_in(Role.COORDINATOR).get("/audit/?username=user-pcso").content.decode()
-    assert "user-pcso" in page
+    assert "user-pcso (PCSO)" in page
     assert "opened" in page
 
 

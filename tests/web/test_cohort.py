@@ -296,6 +296,14 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in pages).split())  # lines wrap by font
 
 
+def test_the_pathway_statuses_are_offered_under_each_pathway(team: dict[str, User]) -> None:
+    m = allocated(team)
+    page = signed_in_as(team["om"]).get(f"/cohort/{m.pk}/").content.decode()
+    assert '<optgroup label="Accommodation">' in page
+    assert '<option value="accommodation:rough_sleeping">Rough sleeping</option>' in page
+    assert "[(" not in page  # a group's choices once showed as a Python list
+
+
 def test_member_page_for_an_allocated_worker_and_not_another(team: dict[str, User]) -> None:
     m = allocated(team)
     client = signed_in_as(team["om"])

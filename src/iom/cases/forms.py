@@ -65,7 +65,7 @@ class PlanForm(MemberForm):
         for n in (1, 2, 3):
             self.fields[f"kind_{n}"] = forms.ChoiceField(
                 label=f"Contact {n}",
-                choices=[("", "None"), *cm.ContactKind.choices],
+                choices=[("", "None" if n > 1 else "Choose a kind"), *cm.ContactKind.choices],
                 required=n == 1,
             )
             self.fields[f"times_{n}"] = forms.IntegerField(

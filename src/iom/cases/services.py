@@ -24,6 +24,7 @@ from iom.notifications.services import notify
 from iom.people import models as pm
 from iom.people.records import convictions_of, custody_of
 from iom.rules import Policy
+from iom.rules.dates import spoken
 from iom.rules.exits import NEXT_STEPS, NextStep, next_step
 
 M = cm.Membership
@@ -433,7 +434,14 @@ def bring_all_up_to_date(as_of: date, user: Any = None) -> list[tuple[M, NextSte
     naming them: each member with their next step."""
     members = list(M.objects.current().select_related("person", "scheme").order_by("pk"))
     ids = listing(m.person_id for m in members)
-    record(user, Operation.CONSULTATION, "cohort", "", f"the daily run as of {as_of}", details=ids)
+    record(
+        user,
+        Operation.CONSULTATION,
+        "cohort",
+        "",
+        f"the daily run as of {spoken(as_of)}",
+        details=ids,
+    )
     return [(member, bring_up_to_date(member, as_of, user)) for member in members]
 
 

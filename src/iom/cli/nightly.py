@@ -44,6 +44,7 @@ def nightly_command(
 
 def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]]]:
     from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
 
     from iom.audit.models import AuditEvent
     from iom.audit.service import verify
@@ -79,9 +80,9 @@ def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]
         return how_many(forget_old_what_ifs(keep_what_ifs), "erased", "erased")
 
     def task_records() -> str:
-        said = io.StringIO()
-        call_command("prune_db_task_results", stdout=said)
-        return said.getvalue().strip() or "done"
+        before = DBTaskResult.objects.count()
+        call_command("prune_db_task_results", verbosity=0, stdout=io.StringIO())
+        return how_many(before - DBTaskResult.objects.count(), "record", "records")
 
     def access_log() -> str:
         broken = verify()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iom.cli.common import EXIT_BAD_INPUT, app, as_of_date, err, fail, progress
+from iom.people.labels import EXCLUSIONS
 from iom.rules import Policy, PolicyError, load_catalogue, load_policy, load_policy_file
 from iom.words import how_many
 
@@ -137,10 +138,22 @@ def print_summary(result: Screened, output: Path) -> None:
     for heading, counts in result.summary.items():
         err.print(
             f"  {heading.replace('_', ' ')}: "
-            + (", ".join(f"{k} {v:,}" for k, v in counts.items()) or "none")
+            + (
+                ", ".join(f"{summary_label(heading, k)} ({v:,})" for k, v in counts.items())
+                or "none"
+            )
         )
     if result.rejected_rows:
         print_rejects(result.rejected_rows, result.held_back, result.rejects_file)
+
+
+def summary_label(heading: str, key: str) -> str:
+    """A value the summary counts, in words: 'not eligible', 'under 18', 'refer'."""
+    if heading == "exclusion":
+        return EXCLUSIONS.get(key, key)
+    if heading == "refer_to_selection_meeting":
+        return "refer" if key == "True" else "do not refer"
+    return key.replace("_", " ")
 
 
 def compare_command(

@@ -24,6 +24,7 @@ from iom.governance import exports, figures, queries
 from iom.governance.forms import FiguresFilter, PeriodForm, ReasonForm
 from iom.governance.report import sig_pdf
 from iom.governance.tasks import work_out_fairness_figures
+from iom.rules.dates import spoken
 
 
 def _filters(request: HttpRequest) -> tuple[FiguresFilter, list[Any], date]:
@@ -43,6 +44,10 @@ def _consulted(request: HttpRequest, what: str, as_of: date) -> None:
         what,
         details=f"as of {as_of}",
     )
+
+
+def _period_words(report: dict[str, Any]) -> str:
+    return f"from {spoken(report['start'])} to {spoken(report['end'])}"
 
 
 def _csv(text: str, name: str) -> HttpResponse:
@@ -150,7 +155,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any] | None]:
 def sig(request: HttpRequest) -> HttpResponse:
     form, report = _period(request)
     if report is not None:
-        _consulted(request, f"read the SIG report from {report['start']}", report["end"])
+        _consulted(request, f"read the SIG report {_period_words(report)}", report["end"])
     return render(request, "governance/sig.html", {"form": form, "report": report})
 
 
@@ -160,7 +165,7 @@ def sig_pdf_view(request: HttpRequest) -> HttpResponse:
     form, report = _period(request)
     if report is None:
         return render(request, "governance/sig.html", {"form": form, "report": None}, status=400)
-    _consulted(request, f"downloaded the SIG report from {report['start']}", report["end"])
+    _consulted(request, f"downloaded the SIG report {_period_words(report)}", report["end"])
     response = HttpResponse(sig_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="sig-report-{report["start"]}-to-{report["end"]}.pdf"'

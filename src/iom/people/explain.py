@@ -8,6 +8,7 @@ from typing import Any
 
 from iom.rules import Assessment, load_catalogue
 from iom.rules.dates import spoken
+from iom.rules.parameters import NEEDS
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -60,6 +61,8 @@ def words(value: Any) -> str:
         return str(int(value))
     if isinstance(value, str) and ISO_DATE.fullmatch(value):
         return spoken(date.fromisoformat(value))
+    if value in NEEDS:
+        return str(value).replace("_", " ")
     return str(value)
 
 

@@ -13,12 +13,18 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
+from iom.accounts.models import Role
 from iom.impact.disclosure import shown, small
 from iom.people.labels import ethnicity, exclusions
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def role(code: str) -> str:
+    """A role as people name it ('Police IOM officer'); one no longer offered, as stored."""
+    return dict(Role.choices).get(code, code) if code else "no role"
 
 
 def field_kind(bound: Any) -> str:
@@ -37,6 +43,17 @@ def field_kind(bound: Any) -> str:
     if isinstance(widget, forms.Textarea):
         return "textarea"
     return str(getattr(widget, "input_type", "text"))
+
+
+def select_groups(bound: Any) -> list[tuple[str | None, list[tuple[str, str, bool]]]]:
+    """A select's options as fields.html draws them, in their groups (a group named None is
+    not a group): (group, [(value, label, selected)]), as Django's own widget would draw them."""
+    widget = bound.field.widget
+    groups = widget.optgroups(bound.html_name, widget.format_value(bound.value()))
+    return [
+        (name, [(str(o["value"]), o["label"], o["selected"]) for o in options])
+        for name, options, _ in groups
+    ]
 
 
 def field_value(bound: Any) -> str:
@@ -146,6 +163,7 @@ def environment(**options: Any) -> Environment:
         url=url,
         field_kind=field_kind,
         field_value=field_value,
+        select_groups=select_groups,
         chosen_filters=chosen_filters,
         get_messages=get_messages,
         site=Site(),
@@ -154,6 +172,7 @@ def environment(**options: Any) -> Environment:
     env.filters["when"] = when
     env.filters["ethnicity"] = ethnicity
     env.filters["exclusions"] = exclusions
+    env.filters["role"] = role
     env.filters["isodate"] = isodate
     env.filters["contact_kind"] = contact_kind
     env.filters["next_step"] = next_step
