@@ -38,3 +38,12 @@ def test_needs_read_as_words() -> None:
     assert words({"needs": ["substance_misuse", "mental_health"]}) == (
         "Needs that count: substance misuse, mental health"
     )
+
+
+def test_an_outcomes_cohort_criteria_and_exclusions_read_as_words() -> None:
+    evidence = {"cohort": "flex", "criteria_met": ["fixed", "free"], "exclusions": ["YOUTH"]}
+    assert evidence_rows(evidence) == [
+        ("Cohort", "Flex"),
+        ("Criteria met", "Fixed, Free"),
+        ("Exclusions", "under 18"),
+    ]

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from iom.people.labels import exclusions
 from iom.rules import Assessment, load_catalogue
 from iom.rules.dates import spoken
 from iom.rules.parameters import NEEDS
@@ -53,7 +54,7 @@ def words(value: Any) -> str:
         if "id" in value:
             return _conviction(value)
         return "; ".join(
-            f"{LABELS.get(k, k.replace('_', ' '))}: {words(v)}" for k, v in value.items()
+            f"{LABELS.get(k, k.replace('_', ' '))}: {in_words(k, v)}" for k, v in value.items()
         )
     if isinstance(value, list):
         return ", ".join(words(v) for v in value) or "none"
@@ -64,6 +65,17 @@ def words(value: Any) -> str:
     if value in NEEDS:
         return str(value).replace("_", " ")
     return str(value)
+
+
+def in_words(key: str, value: Any) -> str:
+    """`words`, with the rules' coded values named: cohorts as 'Fixed', exclusions in words."""
+    if key == "exclusions":
+        return exclusions(value)
+    if key in ("cohort", "criteria_met") and value:
+        return ", ".join(
+            cohort.capitalize() for cohort in ([value] if isinstance(value, str) else value)
+        )
+    return words(value)
 
 
 def _window(value: dict[str, Any]) -> str:
@@ -97,7 +109,7 @@ def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, str]]:
         "adult",
     }
     return [
-        (LABELS.get(k, k.replace("_", " ").capitalize()), words(v))
+        (LABELS.get(k, k.replace("_", " ").capitalize()), in_words(k, v))
         for k, v in evidence.items()
         if k not in skip
     ]
