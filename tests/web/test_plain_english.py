@@ -12,19 +12,12 @@ from django.http import HttpResponse
 from django.test import Client
 from pypdf import PdfReader
 
+from iom.accounts.models import Role
 from iom.web.demo import current_code, load_people, make_scheme_at_work, make_users
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "demo-coordinator",
-    "demo-probation-om",
-    "demo-police-iom-officer",
-    "demo-police-intelligence",
-    "demo-panel-chair",
-    "demo-governance-analyst",
-    "demo-system-admin",
-)
+ROLES = tuple(f"demo-{role.value.replace('_', '-')}" for role in Role)  # the demo users
 NOT_FOLLOWED = re.compile(r"sign-out|\.csv|/static/|/api/")
 PAGES_A_ROLE = 60
 NOT_PLAIN = {
