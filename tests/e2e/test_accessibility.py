@@ -12,6 +12,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iom.accounts.models import AgencyKind, Role
+from iom.cases.models import Membership
 from tests.e2e.conftest import CHROMIUM
 from tests.web import workflow as w
 from tests.web.conftest import code_for
@@ -83,4 +84,20 @@ def test_every_kind_of_page_meets_wcag_2_2_aa(live_server: Any, browser: Any) ->
         )
         queue += [h for h in hrefs if not NOT_FOLLOWED.search(h)]
     assert len(kinds) > 20
+    found += with_errors(page, live_server.url)
     assert found == []
+
+
+def with_errors(page: Any, base: str) -> list[str]:
+    """A member page after a form sent empty: the error summary and the fields it links to."""
+    member = Membership.objects.current().order_by("pk").first()
+    assert member is not None
+    page.goto(f"{base}/cohort/{member.pk}/")
+    form = page.locator("details", has_text="Record a warning, breach, recall or arrest")
+    form.get_by_text("Record a warning, breach, recall or arrest").click()
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.title().startswith("Error: ")
+    link = page.locator(".govuk-error-summary").get_by_role("link", name="Enter outcome")
+    assert page.locator(link.get_attribute("href")).is_visible()  # it leads to the field
+    return violations(page, f"/cohort/{member.pk}/ with errors")

@@ -116,7 +116,8 @@ def test_each_members_figures_need_a_reason_and_are_logged_as_a_disclosure(
     client = signed_in(Role.COORDINATOR)
     asked = client.post(f"/impact/episodes.csv?as_of={AS_OF}", {"reason": ""})
     assert asked.status_code == 200
-    assert "This field is required" in asked.content.decode()
+    assert "Enter why you need each member&#39;s figures" in asked.content.decode()
+    assert "<title>Error: " in asked.content.decode()
     reason = "Evaluation for the SIG, agreed with the data protection officer"
     response = client.post(f"/impact/episodes.csv?as_of={AS_OF}", {"reason": reason})
     assert response["Content-Type"].startswith("text/csv")

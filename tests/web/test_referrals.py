@@ -83,7 +83,8 @@ def test_the_form_shows_computed_figures_and_requires_the_iom_offer() -> None:
     )
     page = response.content.decode()
     assert "iom_offer" in page
-    assert "This field is required" in page
+    assert "Enter what IOM will offer beyond what is already in place" in page
+    assert "This field is required" not in page
     assert "For Flex, say which other ways of managing were explored" in page
     assert not Referral.objects.exists()
     response = client.post(

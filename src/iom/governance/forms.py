@@ -61,6 +61,7 @@ class PeriodForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why do you need each member's figures?",
+        error_messages={"required": "Enter why you need each member's figures"},
         help_text="Recorded in the access log with the download, which is a disclosure of personal data.",
         min_length=10,
         max_length=500,

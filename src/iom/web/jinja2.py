@@ -56,6 +56,24 @@ def select_groups(bound: Any) -> list[tuple[str | None, list[tuple[str, str, boo
     ]
 
 
+DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def error_text(bound: Any, message: str) -> str:
+    """An error as GOV.UK words it: Django's 'This field is required.' becomes 'Enter outcome' or
+    'Select worker', naming the field; every other message is the form's own."""
+    if str(message) != DJANGO_REQUIRED:
+        return str(message)
+    label = str(bound.label)
+    if label.endswith("?"):
+        return f"Answer this question: {label}"
+    what = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    chosen = isinstance(
+        bound.field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField
+    )
+    return f"{'Select' if chosen else 'Enter'} {what}"
+
+
 def field_value(bound: Any) -> str:
     """A field's value as its input shows it (dates as YYYY-MM-DD for date inputs)."""
     value = bound.value()
@@ -164,6 +182,7 @@ def environment(**options: Any) -> Environment:
         field_kind=field_kind,
         field_value=field_value,
         select_groups=select_groups,
+        error_text=error_text,
         chosen_filters=chosen_filters,
         get_messages=get_messages,
         site=Site(),
