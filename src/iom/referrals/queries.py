@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from iom.accounts.permissions import may_see_youth_referrals
-from iom.people.labels import exclusions
+from iom.people.explain import in_words as evidence_in_words
 from iom.people.models import ADULT_AGE
 from iom.referrals.models import Referral, StoredAssessment
 
@@ -63,14 +63,10 @@ def changes_since(stored: StoredAssessment | None, now: dict[str, Any]) -> list[
 
 def in_words(key: str, value: Any) -> str:
     """A figure of an assessment as the referral page says it: 'not eligible', 'Fixed'."""
-    if key == "exclusions":
-        return exclusions(value)
     if key == "refer_to_selection_meeting" and value is not None:
         return "refer" if value else "do not refer"
-    if value is None or value == []:
-        return "none"
-    if key == "cohort":
-        return str(value).capitalize()
+    if key == "outcome" and value:
+        return str(value).replace("_", " ")
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value).replace("_", " ")
+    return evidence_in_words(key, value)
