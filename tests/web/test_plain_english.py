@@ -1,5 +1,6 @@
 """Every line a person reads is plain English: each role's pages, followed link by link over the
-demo scheme at work, show no coded value, no Python value and one date format (30 June 2024)."""
+demo scheme at work, show no coded value, no Python value and one date format (30 June 2024).
+Each kind of page is read once, by the first role that reaches it; every role's start page is read."""
 
 from __future__ import annotations
 
@@ -44,20 +45,21 @@ def links(response: HttpResponse) -> list[str]:
     return [html.unescape(link) for link in found if not NOT_FOLLOWED.search(link)]
 
 
-def pages_of(username: str, password: str) -> dict[str, str]:
-    """The text of the pages a role reaches from the start page: one page of each kind."""
+def pages_of(username: str, password: str, seen: set[str]) -> dict[str, str]:
+    """The text of the pages a role reaches from its start page: one page of each kind not in
+    `seen` (the kinds an earlier role read), which gains those it reads."""
     client = Client()
     client.post("/accounts/sign-in", {"username": username, "password": password})
     assert (
         client.post("/accounts/sign-in/code", {"code": current_code(username)}).status_code == 302
     )
-    shown, kinds, queue = {}, set(), ["/"]
+    shown, queue = {}, ["/"]
     while queue and len(shown) < PAGES_A_ROLE:
         path = queue.pop(0)
         kind = re.sub(r"\d+", "N", path)
-        if kind in kinds:
+        if path in shown or (kind in seen and path != "/"):
             continue
-        kinds.add(kind)
+        seen.add(kind)
         response = client.get(path)
         if response.status_code == 200 and "sign-in" not in path:
             shown[path] = " ".join(visible_text(response).split())
@@ -69,13 +71,13 @@ def test_every_role_reads_plain_english_everywhere() -> None:
     passwords = {user.username: user.password for user in make_users()}
     load_people(200)
     assert make_scheme_at_work()["members"] > 0
-    problems = []
+    problems, seen = [], set()
     for username in ROLES:
-        pages = pages_of(username, passwords[username])
-        assert len(pages) > 5, f"{username} reached only {sorted(pages)}"
+        pages = pages_of(username, passwords[username], seen)
         for path, text in pages.items():
             for what, pattern in NOT_PLAIN.items():
                 for match in pattern.finditer(text):
                     around = text[max(0, match.start() - 50) : match.end() + 30]
                     problems.append(f"{username} {path}: {what}: ...{around}...")
+    assert len(seen) > 30  # the kinds of page read, over every role
     assert problems == []
