@@ -78,7 +78,7 @@ def screen_once(
     from iom.rules import load_catalogue, load_policy
     from iom.screening.run import connect, screen
 
-    marks = [("catalogue", time.perf_counter())]
+    marks = [("start", time.perf_counter())]  # the policy and catalogue read, DuckDB opened
     result = screen(
         source,
         load_policy(policy_id),
@@ -254,7 +254,8 @@ def against_targets(report: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
             f"{steps['check']} s against {steps['assess']} s",
             steps["check"] <= steps["assess"],
         )
-        for p, steps in ((p, force["screen"][p]["steps"]) for p in POLICIES)
+        for p in POLICIES
+        for steps in [force["screen"][p]["steps"]]
     ]
     checks += [
         (

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
 from iom.audit.models import AuditEvent
@@ -49,6 +51,17 @@ def test_every_step_runs_and_says_what_it_did() -> None:
     code, said = nightly()  # a rerun opens nothing new
     assert code == 0, said
     assert "automatic referrals: 0 referrals opened" in said
+
+
+def test_the_night_prunes_old_finished_task_records_and_counts_them() -> None:
+    long_ago = timezone.now() - timedelta(days=20)
+    fields = {"args_kwargs": {}, "task_path": "x", "backend_name": "default", "run_after": long_ago}
+    DBTaskResult.objects.create(status=TaskResultStatus.SUCCESSFUL, finished_at=long_ago, **fields)
+    DBTaskResult.objects.create(status=TaskResultStatus.READY, **fields)  # waiting: kept
+    code, said = nightly()
+    assert code == 0, said
+    assert "finished task records pruned: 1 record" in said
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_a_failing_step_fails_the_run_and_the_rest_still_run(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
 
 from iom.cli.common import app, as_of_date, err, out
 from iom.words import how_many
+
+PRUNED_AFTER_DAYS = 14  # how long a finished task's record is kept
 
 
 @app.command("nightly")
@@ -44,6 +46,7 @@ def nightly_command(
 
 def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]]]:
     from django.core.management import call_command
+    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     from iom.audit.models import AuditEvent
@@ -80,9 +83,17 @@ def _steps(as_of: date, keep_what_ifs: int) -> list[tuple[str, Callable[[], str]
         return how_many(forget_old_what_ifs(keep_what_ifs), "erased", "erased")
 
     def task_records() -> str:
-        before = DBTaskResult.objects.count()
-        call_command("prune_db_task_results", verbosity=0, stdout=io.StringIO())
-        return how_many(before - DBTaskResult.objects.count(), "record", "records")
+        # Counted among records already old enough to go, which no task started meanwhile joins.
+        cut_off = timezone.now() - timedelta(days=PRUNED_AFTER_DAYS)
+        old = DBTaskResult.objects.finished().filter(finished_at__lte=cut_off)
+        before = old.count()
+        call_command(
+            "prune_db_task_results",
+            f"--min-age-days={PRUNED_AFTER_DAYS}",
+            verbosity=0,
+            stdout=io.StringIO(),
+        )
+        return how_many(before - old.count(), "record", "records")
 
     def access_log() -> str:
         broken = verify()

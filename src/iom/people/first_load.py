@@ -18,16 +18,16 @@ from django.db import IntegrityError, connection, transaction
 
 from iom.people import models as m
 
-# The tables a load writes by COPY, whose links to people are checked at the end.
-FEED_TABLES = (m.Conviction, m.CustodyPeriod, m.Need, m.OgrsEntry)
-LOCK_KEY = 4_206_2022  # PostgreSQL advisory lock: one setting aside or putting back at a time
-# How a person's records are named to the person reading an import's report.
+# The tables a load writes by COPY, whose links to people are checked at the end, each with
+# how its records are named to the person reading an import's report.
 RECORDS = {
     m.Conviction: "conviction",
     m.CustodyPeriod: "custody period",
     m.Need: "need",
     m.OgrsEntry: "OGRS score",
 }
+FEED_TABLES = tuple(RECORDS)
+LOCK_KEY = 4_206_2022  # PostgreSQL advisory lock: one setting aside or putting back at a time
 
 
 class LinksNotRestored(Exception):

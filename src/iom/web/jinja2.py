@@ -22,9 +22,12 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+ROLE_NAMES = dict(Role.choices)
+
+
 def role(code: str) -> str:
     """A role as people name it ('Police IOM officer'); one no longer offered, as stored."""
-    return dict(Role.choices).get(code, code) if code else "no role"
+    return ROLE_NAMES.get(code, code) if code else "no role"
 
 
 def field_kind(bound: Any) -> str:
